@@ -1,0 +1,282 @@
+"""The ``axis-nlp`` command line: thin typer wrappers over the library."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import IO, Iterator, List, Optional
+
+import typer
+
+from .errors import AxisError
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+app = typer.Typer(
+    help="Extract factor-effect-direction triples about the osteoimmune-brain axis from biomedical text.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+evaluate_app = typer.Typer(help="Score a model (or the pattern baseline) on an annotated corpus.", no_args_is_help=True)
+train_app = typer.Typer(help="Train models.", no_args_is_help=True)
+corpus_app = typer.Typer(help="Build and inspect the axis corpus.", no_args_is_help=True)
+app.add_typer(evaluate_app, name="evaluate")
+app.add_typer(train_app, name="train")
+app.add_typer(corpus_app, name="corpus")
+
+
+class InputFormat(str, Enum):
+    auto = "auto"
+    text = "text"
+    pubmed = "pubmed"
+    jats = "jats"
+    bioc = "bioc"
+    pubtator = "pubtator"
+    jsonl = "jsonl"
+    pdf = "pdf"
+
+
+class OutputFormat(str, Enum):
+    jsonl = "jsonl"
+    tsv = "tsv"
+
+
+class CorpusFormat(str, Enum):
+    axis = "axis"
+    bioc = "bioc"
+    pubtator = "pubtator"
+    drugprot = "drugprot"
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"axis-nlp: error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+class _Errors:
+    """Collects per-file input errors: one clear line each, the run goes on."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, path: Path, exc: Exception) -> None:
+        self.count += 1
+        message = str(exc)
+        if str(path) not in message:
+            message = f"{path}: {message}"
+        typer.echo(f"axis-nlp: error: {message}", err=True)
+
+
+@contextlib.contextmanager
+def _output(path: Optional[Path]) -> Iterator[IO[str]]:
+    if path is None or str(path) == "-":
+        yield sys.stdout
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    with tmp.open("w", encoding="utf-8") as handle:
+        yield handle
+    tmp.replace(path)
+
+
+def _documents(inputs: List[str], input_format: InputFormat, errors: _Errors) -> Iterator:
+    from .readers import read_inputs
+
+    return read_inputs(inputs, input_format.value, on_error=errors)
+
+
+def _setup_logging(verbose: bool) -> None:
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="axis-nlp: %(levelname)s: %(message)s")
+
+
+@app.command()
+def entities(
+    inputs: List[str] = typer.Argument(..., help="Files, directories, or - for standard input."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output JSONL file (default: stdout)."),
+    input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format", help="Input format (auto: from the content)."),
+    lexicon: Optional[Path] = typer.Option(None, "--lexicon", help="Lexicon JSONL (default: the bundled axis lexicon)."),
+    ner_model: Optional[str] = typer.Option(None, "--ner-model", help="An installed scispaCy/spaCy NER model to add."),
+    gold_entities: bool = typer.Option(False, "--gold-entities", help="Print the entities given by BioC/PubTator input."),
+    verbose: bool = typer.Option(False, "-v", "--verbose"),
+) -> None:
+    """Recognise entities; print one JSON object per entity."""
+    from .pipeline import annotate, build_pipeline
+
+    _setup_logging(verbose)
+    errors = _Errors()
+    try:
+        nlp = build_pipeline(lexicon_path=str(lexicon) if lexicon else None, ner_model=ner_model)
+        with _output(output) as handle:
+            for annotated in annotate(nlp, _documents(inputs, input_format, errors), gold_entities=gold_entities):
+                doc = annotated.document
+                for sentence in annotated.sentences:
+                    for e in sentence.entities:
+                        record = {"doc_id": doc.id, "section": doc.section_at(e.start),
+                                  "sentence": {"start": sentence.start, "end": sentence.end}, **e.to_dict(),
+                                  "source": e.source}
+                        handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    except AxisError as exc:
+        _fail(str(exc))
+    if errors.count:
+        raise typer.Exit(1)
+
+
+@app.command()
+def extract(
+    inputs: List[str] = typer.Argument(..., help="Files, directories, or - for standard input."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file (default: stdout)."),
+    fmt: OutputFormat = typer.Option(OutputFormat.jsonl, "--format", help="Output format."),
+    input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format", help="Input format (auto: from the content)."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Relation model folder (default: the bundled model)."),
+    device: str = typer.Option("auto", "--device", help="auto, cpu, cuda or cuda:N."),
+    batch_size: int = typer.Option(256, "--batch-size", help="Most candidate pairs per forward pass."),
+    gold_entities: bool = typer.Option(False, "--gold-entities", help="Use the entities given by BioC/PubTator input."),
+    threshold: float = typer.Option(0.0, "--threshold", help="Minimum score of a triple."),
+    lexicon: Optional[Path] = typer.Option(None, "--lexicon", help="Lexicon JSONL (default: the bundled axis lexicon)."),
+    ner_model: Optional[str] = typer.Option(None, "--ner-model", help="An installed scispaCy/spaCy NER model to add."),
+    verbose: bool = typer.Option(False, "-v", "--verbose"),
+) -> None:
+    """Extract factor-effect-direction triples (JSONL as in the triple contract, or TSV)."""
+    from .extract import Extractor
+    from .writers import TripleWriter
+
+    _setup_logging(verbose)
+    errors = _Errors()
+    try:
+        extractor = Extractor(model, device=device, batch_size=batch_size, threshold=threshold,
+                              lexicon_path=str(lexicon) if lexicon else None, ner_model=ner_model)
+        with _output(output) as handle:
+            writer = TripleWriter(handle, fmt.value)
+            for _, triples in extractor.extract_annotated(_documents(inputs, input_format, errors), gold_entities=gold_entities):
+                writer.write(triples)
+                handle.flush()
+    except AxisError as exc:
+        _fail(str(exc))
+    except ValueError as exc:
+        _fail(str(exc))
+    if verbose:
+        typer.echo(f"axis-nlp: {json.dumps(extractor.stats)}", err=True)
+    if errors.count:
+        raise typer.Exit(1)
+
+
+@evaluate_app.command("relations")
+def evaluate_relations(
+    corpus: Path = typer.Option(..., "--corpus", help="Annotated corpus: axis JSONL, BioC/PubTator file, DrugProt folder."),
+    corpus_format: CorpusFormat = typer.Option(CorpusFormat.axis, "--format", help="Corpus format."),
+    model: Optional[Path] = typer.Option(None, "--model", help="Relation model folder (default: the bundled model)."),
+    baseline: bool = typer.Option(False, "--baseline", help="Score the lexicon/pattern baseline instead of a model."),
+    device: str = typer.Option("auto", "--device"),
+    limit: Optional[int] = typer.Option(None, "--limit", help="DrugProt: evaluate on this many abstracts."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Per-direction precision, recall and F1, micro and macro, and a confusion matrix."""
+    from .evaluate import evaluate_records, load_eval_records, model_predictor
+    from .metrics import format_scores
+
+    try:
+        records = load_eval_records(str(corpus), corpus_format.value, limit=limit)
+        if baseline:
+            from .baseline import pattern_predictor
+
+            predictor, name = pattern_predictor, "pattern baseline"
+        else:
+            from .extract import DEFAULT_MODEL
+            from .relation.engine import InferenceEngine
+            from .relation.model import RelationClassifier, tokenizer_for
+
+            path = model or DEFAULT_MODEL
+            clf = RelationClassifier.from_pretrained(path)
+            predictor = model_predictor(InferenceEngine(clf, tokenizer_for(clf.config, Path(path)), device=device))
+            name = clf.name
+        scores = evaluate_records(predictor, records)
+    except AxisError as exc:
+        _fail(str(exc))
+    scores["model"] = name
+    scores["corpus"] = str(corpus)
+    if as_json:
+        typer.echo(json.dumps(scores, indent=2))
+    else:
+        typer.echo(format_scores(scores, f"{name} on {corpus} ({scores['sentences']} sentences, {scores['pairs']} pairs)"))
+
+
+@evaluate_app.command("entities")
+def evaluate_entities(
+    corpus: Path = typer.Option(..., "--corpus", help="BioC JSON/XML or PubTator file with entity annotations."),
+    lexicon: Optional[Path] = typer.Option(None, "--lexicon"),
+    ner_model: Optional[str] = typer.Option(None, "--ner-model"),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Entity-level precision/recall/F1 (seqeval) against annotated entities, per type."""
+    from .entity_eval import evaluate_entities as run, format_entity_scores
+    from .pipeline import build_pipeline
+    from .readers import read_path
+
+    try:
+        nlp = build_pipeline(lexicon_path=str(lexicon) if lexicon else None, ner_model=ner_model)
+        scores = run(nlp, list(read_path(corpus)))
+    except AxisError as exc:
+        _fail(str(exc))
+    scores["corpus"] = str(corpus)
+    typer.echo(json.dumps(scores, indent=2) if as_json else format_entity_scores(scores))
+
+
+@train_app.command("relations")
+def train_relations(
+    config: Optional[Path] = typer.Argument(None, help="Training config (TOML); default training/relations.toml."),
+    output: Path = typer.Option(..., "-o", "--output", help="Folder to write the model to."),
+    device: str = typer.Option("auto", "--device"),
+    add: List[str] = typer.Option([], "--add", help="Curated corpus files or folders to add (weighted by curated_weight)."),
+    overrides: List[str] = typer.Option([], "--set", help="Override a setting: --set epochs=1 --set lr=3e-4."),
+) -> None:
+    """Fine-tune the relation classifier and save it with its metrics and model card."""
+    from .relation.train import TrainConfig, train
+
+    _setup_logging(False)
+    pairs = {}
+    for item in overrides:
+        if "=" not in item:
+            _fail(f"--set expects key=value, got {item!r}")
+        key, value = item.split("=", 1)
+        pairs[key] = value
+    default = Path(__file__).resolve().parent.parent / "training" / "relations.toml"
+    try:
+        cfg = TrainConfig.from_file(config or (default if default.exists() else None), pairs)
+        if add:
+            cfg.curated = list(cfg.curated) + list(add)
+        metrics = train(cfg, output, device=device, log=lambda m: typer.echo(m, err=True))
+    except AxisError as exc:
+        _fail(str(exc))
+    typer.echo(json.dumps({k: metrics[k] for k in ("steps", "minutes") if k in metrics}))
+
+
+@corpus_app.command("build")
+def corpus_build(corpus_dir: Optional[Path] = typer.Argument(None, help="Axis corpus folder (with src/).")) -> None:
+    """Resolve the authored axis corpus into train/dev files with offsets (validated)."""
+    from .corpus import AXIS_DIR, build_axis_corpus, corpus_stats, read_axis_records
+
+    target = corpus_dir or AXIS_DIR
+    try:
+        counts = build_axis_corpus(target)
+    except AxisError as exc:
+        _fail(str(exc))
+    for split in ("train", "dev"):
+        stats = corpus_stats(read_axis_records(target / f"axis_{split}.jsonl"))
+        typer.echo(f"{split}: {json.dumps(stats)}")
+    typer.echo(json.dumps(counts))
+
+
+def main() -> None:  # pragma: no cover
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

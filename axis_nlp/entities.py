@@ -1,0 +1,192 @@
+"""Entity recognition for the axis: lexicon matches, abbreviations, optional statistical NER.
+
+The component writes plain data to ``doc._.axis_entities`` (a list of dicts with character
+offsets into ``doc.text``) and mirrors the token-aligned ones to ``doc.ents``.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Optional
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .errors import ConfigError
+from .lexicon import Lexicon, load_lexicon
+
+logger = logging.getLogger(__name__)
+
+#: labels of external NER models mapped to ours (unknown labels are dropped)
+EXTERNAL_LABELS = {
+    "DISEASE": "DISEASE",
+    "CHEMICAL": "CHEMICAL",
+    "GENE_OR_GENE_PRODUCT": "GENE_OR_PROTEIN",
+    "GENE_OR_PROTEIN": "GENE_OR_PROTEIN",
+    "CELL_TYPE": "CELL_TYPE",
+    "CELL": "CELL_TYPE",
+    "SIMPLE_CHEMICAL": "CHEMICAL",
+    "ORGAN": "ANATOMY",
+    "TISSUE": "ANATOMY",
+    "ANATOMICAL_SYSTEM": "ANATOMY",
+    "PHENOTYPE_OR_PROCESS": "PHENOTYPE_OR_PROCESS",
+    "ANATOMY": "ANATOMY",
+    "EXPOSURE": "EXPOSURE",
+}
+
+
+def install_extensions() -> None:
+    """Install the ``Doc._`` extensions once (idempotent)."""
+    if not Doc.has_extension("axis_entities"):
+        Doc.set_extension("axis_entities", default=None)
+    if not Doc.has_extension("axis_doc_id"):
+        Doc.set_extension("axis_doc_id", default=None)
+
+
+def _entity(start: int, end: int, text: str, label: str, canonical: Optional[str], id_: Optional[str], source: str) -> dict:
+    return {"start": start, "end": end, "text": text, "label": label, "canonical": canonical, "id": id_, "source": source}
+
+
+class AxisEntityRecognizer:
+    """Finds axis entities: lexicon, document abbreviations, and an optional spaCy NER model."""
+
+    def __init__(
+        self,
+        nlp: Language,
+        name: str = "axis_entities",
+        *,
+        lexicon_path: Optional[str] = None,
+        ner_model: Optional[str] = None,
+        propagate_abbreviations: bool = True,
+    ) -> None:
+        install_extensions()
+        self.name = name
+        self.lexicon_path = lexicon_path
+        self.lexicon: Lexicon = load_lexicon(lexicon_path)
+        self.propagate_abbreviations = propagate_abbreviations
+        self.ner_model = ner_model
+        self._ner: Optional[Language] = None
+        if ner_model:
+            try:
+                self._ner = spacy.load(ner_model, exclude=["parser", "lemmatizer", "tagger", "attribute_ruler"])
+            except OSError as exc:
+                raise ConfigError(
+                    f"NER model {ner_model!r} could not be loaded: install it (e.g. a scispaCy en_ner_* "
+                    f"or en_core_sci_* package) or give the path of a trained spaCy pipeline"
+                ) from exc
+
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        found: list[dict] = []
+        for m in self.lexicon.find(text):
+            c = m.concept
+            found.append(_entity(m.start, m.end, m.text, c.label, c.canonical, c.id, "lexicon"))
+
+        if self._ner is not None:
+            for ent in self._ner(text).ents:
+                label = EXTERNAL_LABELS.get(ent.label_)
+                if label is None:
+                    continue
+                concept = self.lexicon.lookup(ent.text)
+                found.append(
+                    _entity(ent.start_char, ent.end_char, ent.text, concept.label if concept else label,
+                            concept.canonical if concept else ent.text.lower(), concept.id if concept else None, "ner")
+                )
+
+        if self.propagate_abbreviations and Doc.has_extension("abbreviations"):
+            found = self._apply_abbreviations(doc, found)
+
+        entities = _resolve_overlaps(found)
+        doc._.axis_entities = entities
+        spans = []
+        for e in entities:
+            span = doc.char_span(e["start"], e["end"], label=e["label"], alignment_mode="contract")
+            if span is not None and len(span) > 0:
+                spans.append(span)
+        try:
+            doc.ents = spacy.util.filter_spans(spans)
+        except ValueError:  # token alignment clash: the plain data above stays authoritative
+            pass
+        return doc
+
+    def _apply_abbreviations(self, doc: Doc, found: list[dict]) -> list[dict]:
+        """Give every use of a defined short form the concept of its long form.
+
+        A short form defined in the document overrides the lexicon's reading of it
+        ("AD (atopic dermatitis)" is not Alzheimer's disease there).
+        """
+        by_span = {(e["start"], e["end"]): e for e in found}
+        definitions: dict[str, Optional[dict]] = {}
+        for short in doc._.abbreviations or []:
+            long_form = short._.long_form
+            if long_form is None:
+                continue
+            key = short.text
+            if key in definitions:
+                continue
+            # the entity covering the long form, if any
+            match = by_span.get((long_form.start_char, long_form.end_char))
+            if match is None:
+                inside = [e for e in found if e["start"] >= long_form.start_char and e["end"] <= long_form.end_char]
+                if len(inside) == 1 and (inside[0]["end"] - inside[0]["start"]) >= 0.6 * len(long_form.text):
+                    match = inside[0]
+            if match is None:
+                concept = self.lexicon.lookup(long_form.text)
+                if concept is not None:
+                    match = _entity(long_form.start_char, long_form.end_char, long_form.text, concept.label,
+                                    concept.canonical, concept.id, "abbreviation")
+                    found.append(match)
+            definitions[key] = match
+
+        if not definitions:
+            return found
+        out = [e for e in found if not (e["text"] in definitions and definitions[e["text"]] is None)]
+        present = {(e["start"], e["end"]) for e in out}
+        for short in doc._.abbreviations or []:
+            definition = definitions.get(short.text)
+            if definition is None:
+                continue
+            span = (short.start_char, short.end_char)
+            existing = [e for e in out if (e["start"], e["end"]) == span]
+            if existing:
+                for e in existing:
+                    e.update(label=definition["label"], canonical=definition["canonical"], id=definition["id"])
+            elif span not in present:
+                out.append(_entity(span[0], span[1], short.text, definition["label"], definition["canonical"],
+                                   definition["id"], "abbreviation"))
+                present.add(span)
+        return out
+
+
+def _resolve_overlaps(found: list[dict]) -> list[dict]:
+    """Keep the longest of overlapping entities (lexicon before NER on ties), sorted by offset."""
+    priority = {"given": 0, "lexicon": 1, "abbreviation": 2, "ner": 3}
+    ordered = sorted(found, key=lambda e: (-(e["end"] - e["start"]), priority.get(e["source"], 9), e["start"]))
+    kept: list[dict] = []
+    for e in ordered:
+        if all(e["end"] <= k["start"] or e["start"] >= k["end"] for k in kept):
+            kept.append(e)
+    kept.sort(key=lambda e: (e["start"], e["end"]))
+    return kept
+
+
+@Language.factory(
+    "axis_entities",
+    default_config={"lexicon_path": None, "ner_model": None, "propagate_abbreviations": True},
+)
+def make_axis_entities(
+    nlp: Language,
+    name: str,
+    lexicon_path: Optional[str],
+    ner_model: Optional[str],
+    propagate_abbreviations: bool,
+) -> AxisEntityRecognizer:
+    return AxisEntityRecognizer(
+        nlp, name, lexicon_path=lexicon_path, ner_model=ner_model, propagate_abbreviations=propagate_abbreviations
+    )
+
+
+def entities_of(doc: Doc) -> list[dict[str, Any]]:
+    """The plain entity records of a processed doc."""
+    return list(doc._.axis_entities or [])

@@ -1,0 +1,176 @@
+"""End to end: documents -> sentences and entities -> candidate pairs -> relation model -> triples."""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Optional, Sequence, Union
+
+from .attributes import find_trigger, is_hedged, is_negated
+from .pipeline import AnnotatedDocument, Sentence, annotate, build_pipeline
+from .relation.decode import decode_pairs
+from .relation.markers import MarkedPair, mark_pair
+from .schema import Document, Entity, Triple
+
+logger = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL = Path(os.environ.get("AXIS_NLP_MODEL", REPO_ROOT / "models" / "axis-relation"))
+#: more candidate pairs than this in one sentence are cut (with a warning)
+MAX_PAIRS_PER_SENTENCE = 400
+
+
+@dataclass
+class Candidate:
+    index: int  # position of the document in its chunk
+    document: Document
+    sentence: Sentence
+    factor: Entity
+    effect: Entity
+
+
+def candidate_pairs(sentence: Sentence, *, max_pairs: int = MAX_PAIRS_PER_SENTENCE) -> list[tuple[Entity, Entity]]:
+    """Ordered pairs (both orders) of distinct, non-overlapping entities of one sentence."""
+    pairs = []
+    for a, b in itertools.permutations(sentence.entities, 2):
+        if a.start < b.end and b.start < a.end:
+            continue
+        same = (a.id and a.id == b.id) or ((a.canonical or a.text).lower() == (b.canonical or b.text).lower())
+        if same:
+            continue
+        pairs.append((a, b))
+    if len(pairs) > max_pairs:
+        logger.warning(
+            "sentence at %d-%d has %d candidate pairs; keeping the %d closest (max_pairs_per_sentence)",
+            sentence.start, sentence.end, len(pairs), max_pairs,
+        )
+        pairs.sort(key=lambda p: abs(p[0].start - p[1].start))
+        pairs = pairs[:max_pairs]
+    return pairs
+
+
+def _mark(sentence: Sentence, factor: Entity, effect: Entity) -> MarkedPair:
+    s = sentence.start
+    return mark_pair(sentence.text, (factor.start - s, factor.end - s, factor.label), (effect.start - s, effect.end - s, effect.label))
+
+
+class Extractor:
+    """Loads the pipeline and the relation model once; turns documents into triples.
+
+    >>> extractor = Extractor()                      # bundled model, CPU or GPU
+    >>> for triple in extractor.extract(documents): print(triple.to_dict())
+    """
+
+    def __init__(
+        self,
+        model: Union[str, Path, None] = None,
+        *,
+        device: str = "auto",
+        batch_size: int = 256,
+        max_tokens: int = 16384,
+        nlp: Any = None,
+        lexicon_path: Optional[str] = None,
+        ner_model: Optional[str] = None,
+        threshold: float = 0.0,
+        docs_per_chunk: int = 64,
+        max_pairs_per_sentence: int = MAX_PAIRS_PER_SENTENCE,
+    ) -> None:
+        from .relation.engine import InferenceEngine
+        from .relation.model import RelationClassifier, tokenizer_for
+
+        model_path = Path(model) if model else DEFAULT_MODEL
+        self.model = RelationClassifier.from_pretrained(model_path)
+        self.tokenizer = tokenizer_for(self.model.config, model_path)
+        self.engine = InferenceEngine(self.model, self.tokenizer, device=device, max_tokens=max_tokens, max_batch=batch_size)
+        self.nlp = nlp or build_pipeline(lexicon_path=lexicon_path, ner_model=ner_model)
+        self.labels = list(self.model.config.labels)
+        self.threshold = threshold
+        self.docs_per_chunk = docs_per_chunk
+        self.max_pairs_per_sentence = max_pairs_per_sentence
+        self.stats = {"documents": 0, "sentences": 0, "pairs": 0, "triples": 0, "truncated": 0}
+
+    @property
+    def model_name(self) -> str:
+        return self.model.name
+
+    def annotate(self, documents: Iterable[Document], *, gold_entities: bool = False) -> Iterator[AnnotatedDocument]:
+        return annotate(self.nlp, documents, gold_entities=gold_entities)
+
+    def extract(self, documents: Iterable[Document], *, gold_entities: bool = False) -> Iterator[Triple]:
+        """Triples of every document, in document and sentence order."""
+        for annotated in self.extract_annotated(documents, gold_entities=gold_entities):
+            yield from annotated[1]
+
+    def extract_annotated(
+        self, documents: Iterable[Document], *, gold_entities: bool = False
+    ) -> Iterator[tuple[AnnotatedDocument, list[Triple]]]:
+        """(annotated document, its triples), streaming in chunks of documents."""
+        stream = self.annotate(documents, gold_entities=gold_entities)
+        while True:
+            chunk = list(itertools.islice(stream, self.docs_per_chunk))
+            if not chunk:
+                return
+            yield from zip(chunk, self._triples_for(chunk))
+
+    def _triples_for(self, chunk: Sequence[AnnotatedDocument]) -> list[list[Triple]]:
+        candidates: list[Candidate] = []
+        marked: list[MarkedPair] = []
+        for index, annotated in enumerate(chunk):
+            self.stats["documents"] += 1
+            for sentence in annotated.sentences:
+                self.stats["sentences"] += 1
+                for factor, effect in candidate_pairs(sentence, max_pairs=self.max_pairs_per_sentence):
+                    candidates.append(Candidate(index, annotated.document, sentence, factor, effect))
+                    marked.append(_mark(sentence, factor, effect))
+        self.stats["pairs"] += len(candidates)
+        probs, truncated = self.engine.predict(marked)
+        results: list[list[Triple]] = [[] for _ in chunk]
+        # decode per sentence: at most one triple per unordered pair
+        by_sentence: dict[tuple[int, int], list[int]] = {}
+        for i, c in enumerate(candidates):
+            by_sentence.setdefault((c.index, c.sentence.start), []).append(i)
+        for rows in by_sentence.values():
+            keys = [(candidates[i].factor.start, candidates[i].effect.start) for i in rows]
+            decisions = decode_pairs(keys, probs[rows], self.labels, threshold=self.threshold)
+            row_of = {keys[k]: rows[k] for k in range(len(rows))}
+            for decision in decisions.values():
+                if decision.label == "none":
+                    continue
+                i = row_of[decision.key]
+                triple = self._triple(candidates[i], decision.label, decision.score, truncated[i])
+                results[candidates[i].index].append(triple)
+        out = []
+        for triples in results:
+            triples = sorted(triples, key=lambda t: (t.sentence["start"], t.factor.start, t.effect.start))
+            self.stats["triples"] += len(triples)
+            out.append(triples)
+        return out
+
+    def _triple(self, c: Candidate, direction: str, score: float, truncated: bool) -> Triple:
+        s = c.sentence
+        f = (c.factor.start - s.start, c.factor.end - s.start)
+        e = (c.effect.start - s.start, c.effect.end - s.start)
+        cue = find_trigger(s.text, f, e, direction)
+        extra: dict[str, Any] = {}
+        if cue is not None:
+            extra["trigger_span"] = {"text": cue.text, "start": cue.start + s.start, "end": cue.end + s.start}
+        if truncated:
+            self.stats["truncated"] += 1
+            extra["truncated"] = True
+        return Triple(
+            doc_id=c.document.id,
+            section=c.document.section_at(s.start),
+            sentence={"text": s.text, "start": s.start, "end": s.end},
+            factor=c.factor,
+            effect=c.effect,
+            direction=direction,
+            score=score,
+            trigger=cue.text if cue else None,
+            hedged=is_hedged(s.text, f, e),
+            negated=is_negated(s.text, f, e, direction),
+            model=self.model_name,
+            extra=extra,
+        )

