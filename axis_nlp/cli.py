@@ -168,6 +168,41 @@ def extract(
         raise typer.Exit(1)
 
 
+@app.command()
+def batch(
+    inputs: List[str] = typer.Argument(..., help="Directory tree, glob, JSONL(.gz) of documents, or PubMed .xml.gz."),
+    output: Path = typer.Option(..., "-o", "--output", help="Output folder (shards, manifest, ledger)."),
+    engine: str = typer.Option("local", "--engine", help="local (this process)."),
+    input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format"),
+    model: Optional[Path] = typer.Option(None, "--model", help="Relation model folder (default: the bundled model)."),
+    device: str = typer.Option("auto", "--device", help="auto, cpu, cuda or cuda:N."),
+    batch_size: int = typer.Option(256, "--batch-size", help="Most candidate pairs per forward pass."),
+    shard_size: int = typer.Option(1000, "--shard-size", help="Documents per output shard."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in the same folder."),
+    parquet: bool = typer.Option(True, "--parquet/--no-parquet", help="Also write Parquet shards."),
+    gold_entities: bool = typer.Option(False, "--gold-entities"),
+    progress: bool = typer.Option(True, "--progress/--no-progress"),
+    verbose: bool = typer.Option(False, "-v", "--verbose"),
+) -> None:
+    """Process a whole corpus into sharded triples, resumably; prints a summary."""
+    from .batch import run_batch
+    from .extract import Extractor
+
+    _setup_logging(verbose)
+    if engine != "local":
+        _fail(f"unknown engine {engine!r}; available: local")
+    try:
+        extractor = Extractor(model, device=device, batch_size=batch_size)
+        summary = run_batch(inputs, output, extractor=extractor, input_format=input_format.value,
+                            shard_size=shard_size, resume=resume, progress=progress, gold_entities=gold_entities,
+                            formats=("jsonl", "parquet") if parquet else ("jsonl",))
+    except AxisError as exc:
+        _fail(str(exc))
+    except OSError as exc:
+        _fail(f"{getattr(exc, 'filename', '') or output}: {exc.strerror or exc}; the run can be continued with --resume")
+    typer.echo(json.dumps(summary))
+
+
 @evaluate_app.command("relations")
 def evaluate_relations(
     corpus: Path = typer.Option(..., "--corpus", help="Annotated corpus: axis JSONL, BioC/PubTator file, DrugProt folder."),

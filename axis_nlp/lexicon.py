@@ -30,7 +30,7 @@ _SEP_CHARS = " -\u2010\u2011\u2012\u2013\u2014\u2212/"
 _SEP = "\x00"  # separator placeholder inside trie keys
 _SEP_RE = r"[\s\-\u2010-\u2014\u2212/]?"
 SPELLING_PAIRS = (
-    ("isation", "ization"), ("ise", "ize"), ("our", "or"), ("haem", "hem"), ("oestr", "estr"),
+    ("isation", "ization"), ("ise", "ize"), ("tumour", "tumor"), ("behaviour", "behavior"), ("haem", "hem"), ("oestr", "estr"), ("fibre", "fiber"),
     ("oedem", "edem"), ("ageing", "aging"), ("elling", "eling"), ("aemia", "emia"),
     ("paed", "ped"), ("oes", "es"), ("tre", "ter"), ("yse", "yze"),
 )

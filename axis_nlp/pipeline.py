@@ -14,6 +14,8 @@ from .entities import install_extensions
 from .schema import Document, Entity
 
 logger = logging.getLogger(__name__)
+# scispaCy's abbreviation detector warns on every doc that its global matcher is empty
+warnings.filterwarnings("ignore", message=r".*\[W036\].*matcher")
 
 #: documents longer than this are processed in chunks cut at line breaks
 MAX_CHUNK_CHARS = 200_000

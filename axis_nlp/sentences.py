@@ -7,10 +7,14 @@ section boundaries) as sentence boundaries.
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
 TERMINALS = {".", "!", "?", "...", "…"}
+# a word glued to a full stop and a citation by the tokenizer: "controls.[3"
+_GLUED_CITATION = re.compile(r"^\w+[.!?]\[[\d,\-–\s]*$")
 # tokens that may follow a full stop and still belong to the sentence it closes
 _CLOSERS = {")", "]", "'", '"', "’", "”", "»"}
 
@@ -39,7 +43,7 @@ def segment(doc: Doc) -> Doc:
         boundary_after = None
         if "\n" in token.text or "\n" in token.whitespace_:
             boundary_after = i + 1
-        elif token.text in TERMINALS:
+        elif token.text in TERMINALS or _GLUED_CITATION.match(token.text):
             j = i + 1
             # closing brackets/quotes and citations stay with the sentence they close
             while j < n:

@@ -67,3 +67,20 @@ def toy_records() -> list[dict]:
         records.append({"id": f"t{n}r", "group": f"t{n}", "text": text, "factor": eff, "effect": fac, "label": "none",
                         "source": "axis", "weight": 1.0})
     return records
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tiny_base: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A tiny relation model overfitted on :data:`TOY`, saved like a real one."""
+    from axis_nlp.relation.model import RelationClassifier, RelationModelConfig
+    from axis_nlp.relation.train import TrainConfig, build_dataset, fit
+
+    cfg = RelationModelConfig(base_model=tiny_base, adapter="full", max_length=64, dropout=0.0)
+    model = RelationClassifier.from_base(cfg, seed=0)
+    tokenizer = model.tokenizer()
+    dataset = build_dataset(toy_records(), tokenizer, cfg.max_length)
+    fit(model, tokenizer, dataset, TrainConfig(epochs=80, batch_size=4, lr=3e-3, head_lr=3e-3, warmup_ratio=0.0,
+                                               label_smoothing=0.0, seed=0), log=lambda _: None)
+    folder = tmp_path_factory.mktemp("tiny_model") / "model"
+    model.save_pretrained(folder, card="# tiny test model\n")
+    return folder
