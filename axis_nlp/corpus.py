@@ -147,12 +147,31 @@ def _ent(entity: dict[str, Any]) -> dict[str, Any]:
     return {"start": entity["start"], "end": entity["end"], "label": entity["label"], "text": entity["text"]}
 
 
+def parenthetical_short_forms(text: str, spans: list[tuple[int, int]]) -> set[int]:
+    """Indices of spans that are a short form in parentheses right after another span: "osteocalcin (OCN)".
+
+    Such a short form repeats its long form; pairs with it are neither trained nor predicted,
+    so a relation is stated once, on the long form.
+    """
+    out = set()
+    ordered = sorted(range(len(spans)), key=lambda i: spans[i][0])
+    for prev, cur in zip(ordered, ordered[1:]):
+        between = text[spans[prev][1]: spans[cur][0]]
+        after = text[spans[cur][1]: spans[cur][1] + 1]
+        if between.strip() == "(" and after in {")", ";", ","}:
+            out.add(cur)
+    return out
+
+
 def sentence_to_pairs(record: dict[str, Any], *, source: str = "axis", weight: float = 1.0) -> list[dict[str, Any]]:
     """Every ordered pair of distinct entities of a sentence record, labelled (``none`` if unrelated)."""
     entities = record["entities"]
     labelled = {(r["factor"], r["effect"]): r for r in record.get("relations", [])}
+    skip = parenthetical_short_forms(record["text"], [(e["start"], e["end"]) for e in entities])
     pairs = []
     for i, j in itertools.permutations(range(len(entities)), 2):
+        if i in skip or j in skip:
+            continue
         a, b = entities[i], entities[j]
         if a["text"].lower() == b["text"].lower():
             continue

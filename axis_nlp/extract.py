@@ -33,9 +33,17 @@ class Candidate:
 
 
 def candidate_pairs(sentence: Sentence, *, max_pairs: int = MAX_PAIRS_PER_SENTENCE) -> list[tuple[Entity, Entity]]:
-    """Ordered pairs (both orders) of distinct, non-overlapping entities of one sentence."""
+    """Ordered pairs (both orders) of distinct, non-overlapping entities of one sentence.
+
+    A short form in parentheses right after its long form ("osteocalcin (OCN)") takes no part:
+    the long form carries the relation.
+    """
+    from .corpus import parenthetical_short_forms
+
+    skip = parenthetical_short_forms(sentence.text, [(e.start - sentence.start, e.end - sentence.start) for e in sentence.entities])
+    entities = [e for i, e in enumerate(sentence.entities) if i not in skip]
     pairs = []
-    for a, b in itertools.permutations(sentence.entities, 2):
+    for a, b in itertools.permutations(entities, 2):
         if a.start < b.end and b.start < a.end:
             continue
         same = (a.id and a.id == b.id) or ((a.canonical or a.text).lower() == (b.canonical or b.text).lower())
