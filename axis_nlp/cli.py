@@ -309,6 +309,21 @@ def corpus_build(corpus_dir: Optional[Path] = typer.Argument(None, help="Axis co
     typer.echo(json.dumps(counts))
 
 
+def _register_command_modules() -> None:
+    import importlib
+    import importlib.util
+
+    from .commands import COMMAND_MODULES
+
+    for name in COMMAND_MODULES:
+        module_name = f"{__package__}.commands.{name}"
+        if importlib.util.find_spec(module_name) is not None:
+            importlib.import_module(module_name).register(app)
+
+
+_register_command_modules()
+
+
 def main() -> None:  # pragma: no cover
     app()
 
