@@ -103,7 +103,7 @@ def entities(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output JSONL file (default: stdout)."),
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format", help="Input format (auto: from the content)."),
     lexicon: Optional[Path] = typer.Option(None, "--lexicon", help="Lexicon JSONL (default: the bundled axis lexicon)."),
-    ner_model: Optional[str] = typer.Option(None, "--ner-model", help="An installed scispaCy/spaCy NER model to add."),
+    ner_model: str = typer.Option("auto", "--ner-model", help="auto (bundled models/axis-ner if present), none, or an installed scispaCy/spaCy NER model name or path."),
     gold_entities: bool = typer.Option(False, "--gold-entities", help="Print the entities given by BioC/PubTator input."),
     verbose: bool = typer.Option(False, "-v", "--verbose"),
 ) -> None:
@@ -141,7 +141,7 @@ def extract(
     gold_entities: bool = typer.Option(False, "--gold-entities", help="Use the entities given by BioC/PubTator input."),
     threshold: float = typer.Option(0.0, "--threshold", help="Minimum score of a triple."),
     lexicon: Optional[Path] = typer.Option(None, "--lexicon", help="Lexicon JSONL (default: the bundled axis lexicon)."),
-    ner_model: Optional[str] = typer.Option(None, "--ner-model", help="An installed scispaCy/spaCy NER model to add."),
+    ner_model: str = typer.Option("auto", "--ner-model", help="auto (bundled models/axis-ner if present), none, or an installed scispaCy/spaCy NER model name or path."),
     verbose: bool = typer.Option(False, "-v", "--verbose"),
 ) -> None:
     """Extract factor-effect-direction triples (JSONL as in the triple contract, or TSV)."""
@@ -247,7 +247,7 @@ def evaluate_relations(
 def evaluate_entities(
     corpus: Path = typer.Option(..., "--corpus", help="BioC JSON/XML or PubTator file with entity annotations."),
     lexicon: Optional[Path] = typer.Option(None, "--lexicon"),
-    ner_model: Optional[str] = typer.Option(None, "--ner-model"),
+    ner_model: str = typer.Option("auto", "--ner-model", help="auto, none, or a scispaCy/spaCy NER model name or path."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """Entity-level precision/recall/F1 (seqeval) against annotated entities, per type."""
@@ -291,6 +291,28 @@ def train_relations(
     except AxisError as exc:
         _fail(str(exc))
     typer.echo(json.dumps({k: metrics[k] for k in ("steps", "minutes") if k in metrics}))
+
+
+@train_app.command("ner")
+def train_ner_cmd(
+    output: Path = typer.Option(Path(__file__).resolve().parent.parent / "models" / "axis-ner", "-o", "--output",
+                                help="Folder to write the spaCy NER pipeline to."),
+    axis: Path = typer.Option(Path("corpora/axis/axis_train.jsonl"), "--axis", help="Axis corpus (train split)."),
+    biored: Path = typer.Option(Path("../shared/corpora/biored/Train.BioC.JSON"), "--biored", help="BioRED train (BioC JSON or PubTator)."),
+    max_steps: int = typer.Option(3000, "--max-steps"),
+    seed: int = typer.Option(13, "--seed"),
+) -> None:
+    """Train the statistical NER (axis corpus + BioRED) that finds entities the lexicon misses."""
+    from .ner_train import train_ner
+
+    root = Path(__file__).resolve().parent.parent
+    axis, biored = (p if p.is_absolute() or p.exists() else root / p for p in (axis, biored))
+    try:
+        path = train_ner(output, axis_path=axis, biored_path=biored, seed=seed,
+                         overrides={"training.max_steps": max_steps})
+    except AxisError as exc:
+        _fail(str(exc))
+    typer.echo(f"NER written to {path}")
 
 
 @corpus_app.command("build")

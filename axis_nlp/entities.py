@@ -160,9 +160,9 @@ class AxisEntityRecognizer:
 
 
 def _resolve_overlaps(found: list[dict]) -> list[dict]:
-    """Keep the longest of overlapping entities (lexicon before NER on ties), sorted by offset."""
-    priority = {"given": 0, "lexicon": 1, "abbreviation": 2, "ner": 3}
-    ordered = sorted(found, key=lambda e: (-(e["end"] - e["start"]), priority.get(e["source"], 9), e["start"]))
+    """Resolve overlaps: curated sources (lexicon, abbreviations) before NER, then the longest."""
+    priority = {"given": 0, "lexicon": 1, "abbreviation": 1, "ner": 2}
+    ordered = sorted(found, key=lambda e: (priority.get(e["source"], 9), -(e["end"] - e["start"]), e["start"]))
     kept: list[dict] = []
     for e in ordered:
         if all(e["end"] <= k["start"] or e["start"] >= k["end"] for k in kept):

@@ -81,7 +81,7 @@ class Extractor:
         max_tokens: int = 16384,
         nlp: Any = None,
         lexicon_path: Optional[str] = None,
-        ner_model: Optional[str] = None,
+        ner_model: Optional[str] = "auto",
         threshold: float = 0.0,
         docs_per_chunk: int = 64,
         max_pairs_per_sentence: int = MAX_PAIRS_PER_SENTENCE,

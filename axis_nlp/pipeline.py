@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Iterable, Iterator, Optional
 
 import spacy
@@ -16,6 +17,10 @@ from .schema import Document, Entity
 logger = logging.getLogger(__name__)
 # scispaCy's abbreviation detector warns on every doc that its global matcher is empty
 warnings.filterwarnings("ignore", message=r".*\[W036\].*matcher")
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+#: the bundled statistical NER (trained by ``axis-nlp train ner``), used when present
+DEFAULT_NER = REPO_ROOT / "models" / "axis-ner"
 
 #: documents longer than this are processed in chunks cut at line breaks
 MAX_CHUNK_CHARS = 200_000
@@ -44,15 +49,21 @@ class AnnotatedDocument:
 def build_pipeline(
     *,
     lexicon_path: Optional[str] = None,
-    ner_model: Optional[str] = None,
+    ner_model: Optional[str] = "auto",
     abbreviations: bool = True,
     entities: bool = True,
 ) -> Language:
     """scispaCy tokenizer -> axis_sentences -> abbreviation_detector -> axis_entities.
 
-    ``ner_model``: an installed scispaCy model name (``en_ner_bc5cdr_md``, ``en_core_sci_sm``) or
-    the path of a trained spaCy NER pipeline, merged with the lexicon's matches.
+    ``ner_model``: ``"auto"`` (the bundled ``models/axis-ner`` when present), ``None`` or
+    ``"none"`` (lexicon only), an installed scispaCy model name (``en_ner_bc5cdr_md``,
+    ``en_core_sci_sm``) or the path of a trained spaCy NER pipeline; its entities are merged
+    with the lexicon's matches (the lexicon wins where they overlap).
     """
+    if ner_model == "auto":
+        ner_model = str(DEFAULT_NER) if (DEFAULT_NER / "meta.json").exists() else None
+    elif ner_model == "none":
+        ner_model = None
     from scispacy.custom_tokenizer import combined_rule_tokenizer
 
     install_extensions()
