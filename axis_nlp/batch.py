@@ -150,11 +150,64 @@ def _stream_documents(inputs: list[str], input_format: str, on_error: Callable[[
     yield from read_inputs(inputs, input_format, on_error=on_error)
 
 
+@dataclass
+class ShardResult:
+    """One shard's worth of processed documents."""
+
+    keys: list[str]
+    records: list[dict[str, Any]]
+    counts: dict[str, int]
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    n_documents: int = 0
+
+
+def _chunks(stream: Iterator[Document], size: int) -> Iterator[list[Document]]:
+    while True:
+        chunk = list(itertools.islice(stream, size))
+        if not chunk:
+            return
+        yield chunk
+
+
+def _extract_shard(extractor: Any, docs: list[Document], gold_entities: bool) -> ShardResult:
+    """Run the extractor over one shard; a failing document is isolated and recorded, never lost."""
+    before = dict(extractor.stats)
+    keys: list[str] = []
+    records: list[dict[str, Any]] = []
+    errors: list[dict[str, Any]] = []
+    try:
+        results = list(extractor.extract_annotated(docs, gold_entities=gold_entities))
+    except (AxisError, ValueError, RuntimeError) as exc:
+        logger.warning("a shard failed as a whole (%s); its documents are retried one by one", exc)
+        results = []
+        for document in docs:
+            try:
+                results += list(extractor.extract_annotated([document], gold_entities=gold_entities))
+            except (AxisError, ValueError, RuntimeError) as doc_exc:
+                errors.append({"source": document.source, "doc_id": document.id,
+                               "error": f"{type(doc_exc).__name__}: {doc_exc}"})
+                keys.append(document_key(document))  # done, with its error recorded: not retried
+    for annotated, triples in results:
+        keys.append(document_key(annotated.document))
+        records.extend(t.to_dict() for t in triples)
+    counts = {k: extractor.stats[k] - before.get(k, 0) for k in ("documents", "sentences", "pairs", "triples")}
+    return ShardResult(keys, records, counts, errors, n_documents=len(docs))
+
+
+def local_shards(extractor: Any, documents: Iterator[Document], shard_size: int, gold_entities: bool) -> Iterator[ShardResult]:
+    """The local engine: this process, one shard after the other."""
+    for docs in _chunks(documents, shard_size):
+        yield _extract_shard(extractor, docs, gold_entities)
+
+
 def run_batch(
     inputs: list[str],
     outdir: Path,
     *,
-    extractor: Any,
+    extractor: Any = None,
+    engine: str = "local",
+    model: Optional[str] = None,
+    device: str = "auto",
     input_format: str = "auto",
     shard_size: int = 1000,
     resume: bool = False,
@@ -162,10 +215,18 @@ def run_batch(
     progress: bool = True,
     gold_entities: bool = False,
     max_documents: Optional[int] = None,
+    ray_actors: int = 2,
+    ray_address: Optional[str] = None,
 ) -> dict[str, Any]:
-    """Process every document of ``inputs`` into sharded triples under ``outdir``; returns the summary."""
+    """Process every document of ``inputs`` into sharded triples under ``outdir``; returns the summary.
+
+    ``engine="local"`` uses ``extractor`` in this process; ``engine="ray"`` runs the same
+    extraction in a Ray Data actor pool (``model``/``device`` say what each actor loads).
+    """
     outdir = Path(outdir)
     paths = expand_inputs(inputs)
+    if engine not in {"local", "ray"}:
+        raise ConfigError(f"unknown engine {engine!r}; valid: local, ray")
     if outdir.exists() and (outdir / LEDGER).exists() and not resume:
         raise ConfigError(f"{outdir} already holds a batch run: use --resume to continue it, or another folder")
     try:
@@ -175,6 +236,10 @@ def run_batch(
         probe.unlink()
     except OSError as exc:
         raise ConfigError(f"cannot write to the output folder: {exc.strerror or exc}", path=outdir) from exc
+    if engine == "local" and extractor is None:
+        from .extract import Extractor
+
+        extractor = Extractor(model, device=device)
 
     state = BatchState.load(outdir)
     removed = _remove_orphans(outdir, state)
@@ -189,8 +254,15 @@ def run_batch(
         _append_line(errors_path, {"source": str(path), "error": str(exc), "time": time.time()})
         logger.warning("%s", exc)
 
+    if engine == "local":
+        model_name = extractor.model_name
+    else:
+        from .ray_engine import model_name_of
+
+        model_name = model_name_of(model)
     manifest = {
-        "model": extractor.model_name,
+        "model": model_name,
+        "engine": engine,
         "inputs": paths,
         "input_format": input_format,
         "shard_size": shard_size,
@@ -205,51 +277,38 @@ def run_batch(
                 continue
             yield document
 
+    stream: Iterator[Document] = pending()
+    if max_documents is not None:
+        stream = itertools.islice(stream, max_documents)
+    if engine == "local":
+        shards = local_shards(extractor, stream, shard_size, gold_entities)
+    else:
+        from .ray_engine import ray_shards
+
+        shards = ray_shards(stream, shard_size=shard_size, model=model, device=device, gold_entities=gold_entities,
+                            actors=ray_actors, address=ray_address)
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(unit="doc", desc="axis-nlp batch", file=sys.stderr, dynamic_ncols=True)
     next_index = len(state.shards)
-    stream = pending()
-    if max_documents is not None:
-        stream = itertools.islice(stream, max_documents)
     try:
-        while True:
-            shard_docs = list(itertools.islice(stream, shard_size))
-            if not shard_docs:
-                break
-            records: list[dict[str, Any]] = []
-            keys: list[str] = []
-            before = dict(extractor.stats)
-            try:
-                results = list(extractor.extract_annotated(shard_docs, gold_entities=gold_entities))
-            except (AxisError, ValueError, RuntimeError) as exc:  # isolate the failing document(s)
-                results = []
-                for document in shard_docs:
-                    try:
-                        results += list(extractor.extract_annotated([document], gold_entities=gold_entities))
-                    except (AxisError, ValueError, RuntimeError) as doc_exc:
-                        counts["errors"] += 1
-                        _append_line(errors_path, {"source": document.source, "doc_id": document.id,
-                                                   "error": f"{type(doc_exc).__name__}: {doc_exc}"})
-                        keys.append(document_key(document))  # recorded as done-with-error, not retried
-                logger.warning("a shard failed as a whole (%s); documents were retried one by one", exc)
-            for annotated, triples in results:
-                keys.append(document_key(annotated.document))
-                records.extend(t.to_dict() for t in triples)
+        for shard in shards:
             name = f"triples-{next_index:05d}"
-            _write_shard(outdir, name, records, formats)
-            shard_counts = {k: extractor.stats[k] - before.get(k, 0) for k in ("documents", "sentences", "pairs", "triples")}
-            _append_line(outdir / LEDGER, {"shard": name, "documents": keys, "counts": shard_counts})
+            for error in shard.errors:
+                counts["errors"] += 1
+                _append_line(errors_path, error)
+            _write_shard(outdir, name, shard.records, formats)
+            _append_line(outdir / LEDGER, {"shard": name, "documents": shard.keys, "counts": shard.counts})
             state.shards.append(name)
-            state.done.update(keys)
-            for k, v in shard_counts.items():
+            state.done.update(shard.keys)
+            for k, v in shard.counts.items():
                 counts[k] += v
                 state.counts[k] = state.counts.get(k, 0) + v
             next_index += 1
             if bar is not None:
-                bar.update(len(shard_docs))
+                bar.update(shard.n_documents)
                 bar.set_postfix(triples=counts["triples"])
             _atomic_write(outdir / MANIFEST, json.dumps({**manifest, "totals": state.counts, "shards": len(state.shards),
                                                          "finished": False}, indent=2).encode("utf-8"))

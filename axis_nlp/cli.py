@@ -172,7 +172,9 @@ def extract(
 def batch(
     inputs: List[str] = typer.Argument(..., help="Directory tree, glob, JSONL(.gz) of documents, or PubMed .xml.gz."),
     output: Path = typer.Option(..., "-o", "--output", help="Output folder (shards, manifest, ledger)."),
-    engine: str = typer.Option("local", "--engine", help="local (this process)."),
+    engine: str = typer.Option("local", "--engine", help="local (this process) or ray (a Ray Data actor pool)."),
+    ray_actors: int = typer.Option(2, "--ray-actors", help="Ray engine: number of extraction actors."),
+    ray_address: Optional[str] = typer.Option(None, "--ray-address", help="Ray engine: cluster address (default: a local instance)."),
     input_format: InputFormat = typer.Option(InputFormat.auto, "--input-format"),
     model: Optional[Path] = typer.Option(None, "--model", help="Relation model folder (default: the bundled model)."),
     device: str = typer.Option("auto", "--device", help="auto, cpu, cuda or cuda:N."),
@@ -189,11 +191,12 @@ def batch(
     from .extract import Extractor
 
     _setup_logging(verbose)
-    if engine != "local":
-        _fail(f"unknown engine {engine!r}; available: local")
+    if engine not in {"local", "ray"}:
+        _fail(f"unknown engine {engine!r}; valid: local, ray")
     try:
-        extractor = Extractor(model, device=device, batch_size=batch_size)
-        summary = run_batch(inputs, output, extractor=extractor, input_format=input_format.value,
+        extractor = Extractor(model, device=device, batch_size=batch_size) if engine == "local" else None
+        summary = run_batch(inputs, output, extractor=extractor, engine=engine, model=str(model) if model else None,
+                            device=device, ray_actors=ray_actors, ray_address=ray_address, input_format=input_format.value,
                             shard_size=shard_size, resume=resume, progress=progress, gold_entities=gold_entities,
                             formats=("jsonl", "parquet") if parquet else ("jsonl",))
     except AxisError as exc:

@@ -123,3 +123,22 @@ def test_kill_and_resume_loses_and_duplicates_nothing(tmp_path, tiny_model_dir, 
     keys = [k for line in (out / "ledger.jsonl").read_text().splitlines() for k in json.loads(line)["documents"]]
     assert len(keys) == len(set(keys)) == 60, "every document exactly once"
     assert _by_doc(out) == expected
+
+
+def test_ray_engine_matches_the_local_engine(tmp_path, tiny_model_dir, extractor) -> None:
+    pytest.importorskip("ray.data")
+    import ray
+
+    corpus = _corpus(tmp_path / "docs.jsonl.gz", 18)
+    run_batch([str(corpus)], tmp_path / "local", extractor=extractor, shard_size=5, progress=False)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    try:
+        summary = run_batch([str(corpus)], tmp_path / "ray", engine="ray", model=str(tiny_model_dir), device="cpu",
+                            shard_size=5, progress=False, ray_actors=1)
+    finally:
+        ray.shutdown()
+    assert summary["documents"] == 18
+    assert BatchState.load(tmp_path / "ray").done == BatchState.load(tmp_path / "local").done
+    local = [(t["doc_id"], t["factor"]["start"], t["effect"]["start"], t["direction"]) for t in read_batch_triples(tmp_path / "local")]
+    remote = [(t["doc_id"], t["factor"]["start"], t["effect"]["start"], t["direction"]) for t in read_batch_triples(tmp_path / "ray")]
+    assert remote == local and local
