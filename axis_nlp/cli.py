@@ -248,7 +248,8 @@ def evaluate_relations(
 
 @evaluate_app.command("entities")
 def evaluate_entities(
-    corpus: Path = typer.Option(..., "--corpus", help="BioC JSON/XML or PubTator file with entity annotations."),
+    corpus: Path = typer.Option(..., "--corpus", help="BioC JSON/XML or PubTator file, or axis corpus JSONL, with entity annotations."),
+    corpus_format: str = typer.Option("auto", "--format", help="auto (by content) or axis."),
     lexicon: Optional[Path] = typer.Option(None, "--lexicon"),
     ner_model: str = typer.Option("auto", "--ner-model", help="auto, none, or a scispaCy/spaCy NER model name or path."),
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
@@ -260,7 +261,13 @@ def evaluate_entities(
 
     try:
         nlp = build_pipeline(lexicon_path=str(lexicon) if lexicon else None, ner_model=ner_model)
-        scores = run(nlp, list(read_path(corpus)))
+        if corpus_format == "axis" or (corpus_format == "auto" and corpus.name.startswith("axis_") and corpus.suffix == ".jsonl"):
+            from .corpus import axis_documents
+
+            documents = axis_documents(corpus)
+        else:
+            documents = list(read_path(corpus))
+        scores = run(nlp, documents)
     except AxisError as exc:
         _fail(str(exc))
     scores["corpus"] = str(corpus)

@@ -143,6 +143,18 @@ def read_axis_records(path: Union[str, Path]) -> Iterator[dict[str, Any]]:
                     raise CorpusError(f"line {line_no}: invalid JSON ({exc})", path=path) from exc
 
 
+def axis_documents(path: Union[str, Path]) -> list[Any]:
+    """Sentence records of an axis corpus file as Documents with their entities given."""
+    from .schema import Document, Entity, Section
+
+    docs = []
+    for record in read_axis_records(path):
+        entities = [Entity(e["text"], e["start"], e["end"], e["label"], source="given") for e in record["entities"]]
+        docs.append(Document(id=record["id"], text=record["text"], entities=entities,
+                             sections=[Section("text", 0, len(record["text"]))]))
+    return docs
+
+
 def _ent(entity: dict[str, Any]) -> dict[str, Any]:
     return {"start": entity["start"], "end": entity["end"], "label": entity["label"], "text": entity["text"]}
 

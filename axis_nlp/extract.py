@@ -85,6 +85,7 @@ class Extractor:
         threshold: float = 0.0,
         docs_per_chunk: int = 64,
         max_pairs_per_sentence: int = MAX_PAIRS_PER_SENTENCE,
+        overlap: Optional[bool] = None,
     ) -> None:
         from .relation.engine import InferenceEngine
         from .relation.model import RelationClassifier, tokenizer_for
@@ -98,6 +99,8 @@ class Extractor:
         self.threshold = threshold
         self.docs_per_chunk = docs_per_chunk
         self.max_pairs_per_sentence = max_pairs_per_sentence
+        #: run spaCy for the next chunk while the model works on this one (default: on CUDA)
+        self.overlap = self.engine.device.type == "cuda" if overlap is None else overlap
         self.stats = {"documents": 0, "sentences": 0, "pairs": 0, "triples": 0, "truncated": 0}
 
     @property
@@ -117,11 +120,22 @@ class Extractor:
     ) -> Iterator[tuple[AnnotatedDocument, list[Triple]]]:
         """(annotated document, its triples), streaming in chunks of documents."""
         stream = self.annotate(documents, gold_entities=gold_entities)
-        while True:
-            chunk = list(itertools.islice(stream, self.docs_per_chunk))
-            if not chunk:
-                return
-            yield from zip(chunk, self._triples_for(chunk))
+
+        def next_chunk() -> list[AnnotatedDocument]:
+            return list(itertools.islice(stream, self.docs_per_chunk))
+
+        if not self.overlap:
+            while chunk := next_chunk():
+                yield from zip(chunk, self._triples_for(chunk))
+            return
+        # producer/consumer: spaCy prepares the next chunk in a thread while the model runs
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="axis-spacy") as pool:
+            pending = pool.submit(next_chunk)
+            while chunk := pending.result():
+                pending = pool.submit(next_chunk)
+                yield from zip(chunk, self._triples_for(chunk))
 
     def _triples_for(self, chunk: Sequence[AnnotatedDocument]) -> list[list[Triple]]:
         candidates: list[Candidate] = []

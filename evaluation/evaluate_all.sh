@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Reproduce every relation/entity report under evaluation/reports/ for a model (default: the shipped one).
+# Usage: bash evaluation/evaluate_all.sh [MODEL_DIR]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+MODEL=${1:-models/axis-relation}
+OUT=evaluation/reports
+mkdir -p "$OUT"
+SHARED=../shared/corpora
+run() {  # name, args...
+  local name=$1; shift
+  axis-nlp evaluate relations "$@" --json > "$OUT/$name.json"
+  axis-nlp evaluate relations "$@" > "$OUT/$name.txt"
+}
+run relations_axis_dev_model     --corpus corpora/axis/axis_dev.jsonl --model "$MODEL"
+run relations_axis_dev_baseline  --corpus corpora/axis/axis_dev.jsonl --baseline
+run relations_biored_dev_model   --corpus "$SHARED/biored/Dev.BioC.JSON" --format bioc --model "$MODEL"
+run relations_biored_dev_baseline --corpus "$SHARED/biored/Dev.BioC.JSON" --format bioc --baseline
+run relations_drugprot_dev_model --corpus "$SHARED/drugprot/development" --format drugprot --model "$MODEL"
+run relations_drugprot_dev_baseline --corpus "$SHARED/drugprot/development" --format drugprot --baseline
+axis-nlp evaluate entities --corpus "$SHARED/biored/Dev.BioC.JSON" --json > "$OUT/entities_biored_dev.json"
+axis-nlp evaluate entities --corpus "$SHARED/biored/Dev.BioC.JSON" > "$OUT/entities_biored_dev.txt"
+axis-nlp evaluate entities --corpus "$SHARED/biored/Dev.BioC.JSON" --ner-model none > "$OUT/entities_biored_dev_lexicon_only.txt"
+axis-nlp evaluate entities --corpus corpora/axis/axis_dev.jsonl --format axis > "$OUT/entities_axis_dev.txt"
+axis-nlp evaluate entities --corpus corpora/axis/axis_dev.jsonl --format axis --json > "$OUT/entities_axis_dev.json"
+echo "reports written to $OUT"
