@@ -136,31 +136,27 @@ def collect_training_records(cfg: TrainConfig, *, log: Any = print) -> list[dict
         records += related * max(1, cfg.axis_repeat) + unrelated
         log(f"axis corpus: {len(related)} related pairs x{cfg.axis_repeat}, {len(unrelated)} unrelated, from {axis}")
     nlp = None
-    biored = _path(cfg.biored_train)
-    if biored and cfg.biored_max_pairs > 0:
-        if biored.exists():
-            nlp = nlp or converters._sentence_nlp()
-            pairs = converters.biored_pairs(converters.read_biored(biored), nlp=nlp)
-            pairs = _subsample(pairs, max_pairs=cfg.biored_max_pairs, none_keep=cfg.none_keep, rng=rng)
-            for p in pairs:
-                p["weight"] = cfg.external_weight
-            records += pairs
-            log(f"BioRED: {len(pairs)} pairs from {biored}")
-        else:
-            log(f"BioRED not found at {biored}: skipped (see corpora/README.md for where to download it)")
-    drugprot = _path(cfg.drugprot_train)
-    if drugprot and cfg.drugprot_max_pairs > 0:
-        if drugprot.exists():
-            nlp = nlp or converters._sentence_nlp()
-            docs = converters.read_drugprot(drugprot, limit=cfg.drugprot_docs, seed=cfg.seed)
-            pairs = converters.drugprot_pairs(docs, nlp=nlp)
-            pairs = _subsample(pairs, max_pairs=cfg.drugprot_max_pairs, none_keep=cfg.none_keep, rng=rng)
-            for p in pairs:
-                p["weight"] = cfg.external_weight
-            records += pairs
-            log(f"DrugProt: {len(pairs)} pairs from {drugprot}")
-        else:
-            log(f"DrugProt not found at {drugprot}: skipped")
+
+    def external(name: str, setting: str, max_pairs: int, make_pairs: Any) -> None:
+        nonlocal nlp
+        path = _path(setting)
+        if not path or max_pairs <= 0:
+            return
+        if not path.exists():
+            log(f"{name} not found at {path}: skipped (see corpora/README.md for where to download it)")
+            return
+        nlp = nlp or converters._sentence_nlp()
+        pairs = _subsample(make_pairs(path, nlp), max_pairs=max_pairs, none_keep=cfg.none_keep, rng=rng)
+        for p in pairs:
+            p["weight"] = cfg.external_weight
+        records.extend(pairs)
+        log(f"{name}: {len(pairs)} pairs from {path}")
+
+    external("BioRED", cfg.biored_train, cfg.biored_max_pairs,
+             lambda path, nlp: converters.biored_pairs(converters.read_biored(path), nlp=nlp))
+    external("DrugProt", cfg.drugprot_train, cfg.drugprot_max_pairs,
+             lambda path, nlp: converters.drugprot_pairs(
+                 converters.read_drugprot(path, limit=cfg.drugprot_docs, seed=cfg.seed), nlp=nlp))
     for curated in cfg.curated:
         path = _path(curated)
         if path is None:
