@@ -117,14 +117,13 @@ def _write_shard(outdir: Path, name: str, records: list[dict[str, Any]], formats
         import pyarrow as pa
         import pyarrow.parquet as pq
 
+        schema = _parquet_schema()
         rows = [
-            {**{k: v for k, v in r.items() if k not in {"sentence", "factor", "effect", "extra"}},
-             "sentence": json.dumps(r["sentence"], ensure_ascii=False),
-             "factor": json.dumps(r["factor"], ensure_ascii=False),
-             "effect": json.dumps(r["effect"], ensure_ascii=False)}
+            {name: (json.dumps(r.get(name), ensure_ascii=False) if name in _JSON_COLUMNS and r.get(name) is not None
+                    else r.get(name)) for name in schema.names}
             for r in records
         ]
-        table = pa.Table.from_pylist(rows, schema=_parquet_schema()) if rows else _parquet_schema().empty_table()
+        table = pa.Table.from_pylist(rows, schema=schema) if rows else schema.empty_table()
         sink = pa.BufferOutputStream()
         pq.write_table(table, sink)
         _atomic_write(shard_dir / f"{name}.parquet", sink.getvalue().to_pybytes())
@@ -133,14 +132,19 @@ def _write_shard(outdir: Path, name: str, records: list[dict[str, Any]], formats
         _atomic_write(shard_dir / f"{name}.jsonl", data)
 
 
+#: nested fields stored as JSON text in Parquet (one flat, stable schema for every shard)
+_JSON_COLUMNS = {"sentence", "factor", "effect", "trigger_span", "evidence", "context", "negation"}
+
+
 def _parquet_schema() -> Any:
     import pyarrow as pa
 
     return pa.schema([
         ("doc_id", pa.string()), ("section", pa.string()), ("sentence", pa.string()), ("factor", pa.string()),
         ("effect", pa.string()), ("direction", pa.string()), ("score", pa.float64()), ("trigger", pa.string()),
-        ("hedged", pa.bool_()), ("negated", pa.bool_()), ("model", pa.string()), ("truncated", pa.bool_()),
-        ("trigger_span", pa.struct([("text", pa.string()), ("start", pa.int64()), ("end", pa.int64())])),
+        ("trigger_span", pa.string()), ("hedged", pa.bool_()), ("negated", pa.bool_()), ("certainty", pa.string()),
+        ("evidence", pa.string()), ("causal", pa.bool_()), ("context", pa.string()), ("negation", pa.string()),
+        ("truncated", pa.bool_()), ("model", pa.string()),
     ])
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Sequence, Union
 
-from .attributes import find_trigger, is_hedged, is_negated
+from .attributes import relation_attributes
 from .pipeline import AnnotatedDocument, Sentence, annotate, build_pipeline
 from .relation.decode import decode_pairs
 from .relation.markers import MarkedPair, mark_pair
@@ -173,12 +173,26 @@ class Extractor:
 
     def _triple(self, c: Candidate, direction: str, score: float, truncated: bool) -> Triple:
         s = c.sentence
-        f = (c.factor.start - s.start, c.factor.end - s.start)
-        e = (c.effect.start - s.start, c.effect.end - s.start)
-        cue = find_trigger(s.text, f, e, direction)
-        extra: dict[str, Any] = {}
-        if cue is not None:
-            extra["trigger_span"] = {"text": cue.text, "start": cue.start + s.start, "end": cue.end + s.start}
+
+        def in_sentence(start: int, end: int) -> tuple[int, int]:
+            return start - s.start, end - s.start
+
+        def in_document(span: Optional[dict[str, Any]]) -> Optional[dict[str, Any]]:
+            return None if span is None else {**span, "start": span["start"] + s.start, "end": span["end"] + s.start}
+
+        attributes = relation_attributes(
+            s.text, in_sentence(c.factor.start, c.factor.end), in_sentence(c.effect.start, c.effect.end), direction,
+            entities=[in_sentence(x.start, x.end) for x in s.entities],
+        )
+        trigger = attributes["trigger"]
+        extra: dict[str, Any] = {
+            "trigger_span": in_document(trigger),
+            "certainty": attributes["certainty"],
+            "evidence": attributes["evidence"],
+            "causal": attributes["causal"],
+            "context": attributes["context"],
+            "negation": in_document(attributes["negation"]),
+        }
         if truncated:
             self.stats["truncated"] += 1
             extra["truncated"] = True
@@ -190,9 +204,9 @@ class Extractor:
             effect=c.effect,
             direction=direction,
             score=score,
-            trigger=cue.text if cue else None,
-            hedged=is_hedged(s.text, f, e),
-            negated=is_negated(s.text, f, e, direction),
+            trigger=trigger["text"] if trigger else None,
+            hedged=attributes["hedged"],
+            negated=attributes["negated"],
             model=self.model_name,
             extra=extra,
         )
