@@ -9,6 +9,7 @@ retries; no pair is ever dropped.
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from typing import Any, Optional, Sequence
 
@@ -110,6 +111,10 @@ class InferenceEngine:
         self.max_batch = max_batch
         self.max_length = int(getattr(model.config, "max_length", 192))
         self.pad_id = pad_id if pad_id is not None else (tokenizer.pad_token_id or 0)
+        labels = list(getattr(model.config, "labels", []))
+        self.none_index = labels.index("none") if "none" in labels else 0
+        bias = float(getattr(model.config, "none_bias", 1.0) or 1.0)
+        self.none_offset = math.log(bias) if "none" in labels and bias != 1.0 else 0.0
         self.stats = {"pairs": 0, "batches": 0, "real_tokens": 0, "padded_tokens": 0, "oom_retries": 0}
 
     def encode(self, pairs: Sequence[MarkedPair]) -> list[EncodedPair]:
@@ -158,10 +163,12 @@ class InferenceEngine:
             ids, mask = ids.pin_memory().to(self.device, non_blocking=True), mask.pin_memory().to(self.device, non_blocking=True)
             f_idx, e_idx = f_idx.to(self.device, non_blocking=True), e_idx.to(self.device, non_blocking=True)
         with torch.inference_mode(), torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=cuda):
-            logits = self.model(ids, mask, f_idx, e_idx)
+            logits = self.model(ids, mask, f_idx, e_idx).float()
+            if self.none_offset:
+                logits[:, self.none_index] += self.none_offset
         self.stats["pairs"] += len(batch)
         self.stats["batches"] += 1
         real = int(mask.sum())
         self.stats["real_tokens"] += real
         self.stats["padded_tokens"] += ids.numel() - real
-        return torch.softmax(logits.float(), dim=-1).cpu().numpy()
+        return torch.softmax(logits, dim=-1).cpu().numpy()

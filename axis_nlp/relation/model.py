@@ -39,6 +39,9 @@ class RelationModelConfig:
     lora_dropout: float = 0.05
     lora_targets: list[str] = field(default_factory=lambda: ["query", "key", "value", "dense"])
     dropout: float = 0.1
+    #: inference-time prior correction: the odds of ``none`` are multiplied by this, undoing the
+    #: resampling of training pairs (related axis pairs repeated, unrelated ones subsampled)
+    none_bias: float = 1.0
     name: str = "axis-relation"
     version: str = "0.0.0"
 

@@ -258,6 +258,7 @@ def train(
     model_cfg = RelationModelConfig(
         base_model=config.base_model, adapter=config.adapter, lora_r=config.lora_r, lora_alpha=config.lora_alpha,
         max_length=config.max_length, name=config.name, version=config.version,
+        none_bias=round(max(1, config.axis_repeat) / max(config.axis_none_keep, 1e-3), 3) if config.axis_train else 1.0,
     )
     model = RelationClassifier.from_base(model_cfg, seed=config.seed)
     tokenizer = model.tokenizer()
