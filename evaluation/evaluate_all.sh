@@ -7,10 +7,15 @@ MODEL=${1:-models/axis-relation}
 OUT=evaluation/reports
 mkdir -p "$OUT"
 SHARED=../shared/corpora
-run() {  # name, args...
+run() {  # name, args...: scores as JSON, then the same scores as a table
   local name=$1; shift
   axis-nlp evaluate relations "$@" --json > "$OUT/$name.json"
-  axis-nlp evaluate relations "$@" > "$OUT/$name.txt"
+  python - "$OUT/$name.json" > "$OUT/$name.txt" <<'PY'
+import json, sys
+from axis_nlp.metrics import format_scores
+s = json.load(open(sys.argv[1]))
+print(format_scores(s, f"{s['model']} on {s['corpus']} ({s['sentences']} sentences, {s['pairs']} pairs)"))
+PY
 }
 run relations_axis_dev_model     --corpus corpora/axis/axis_dev.jsonl --model "$MODEL"
 run relations_axis_dev_baseline  --corpus corpora/axis/axis_dev.jsonl --baseline
@@ -20,6 +25,7 @@ run relations_drugprot_dev_model --corpus "$SHARED/drugprot/development" --forma
 run relations_drugprot_dev_baseline --corpus "$SHARED/drugprot/development" --format drugprot --baseline
 axis-nlp evaluate entities --corpus "$SHARED/biored/Dev.BioC.JSON" --json > "$OUT/entities_biored_dev.json"
 axis-nlp evaluate entities --corpus "$SHARED/biored/Dev.BioC.JSON" > "$OUT/entities_biored_dev.txt"
+axis-nlp evaluate entities --corpus "$SHARED/biored/Dev.BioC.JSON" --ner-model none --json > "$OUT/entities_biored_dev_lexicon_only.json"
 axis-nlp evaluate entities --corpus "$SHARED/biored/Dev.BioC.JSON" --ner-model none > "$OUT/entities_biored_dev_lexicon_only.txt"
 axis-nlp evaluate entities --corpus corpora/axis/axis_dev.jsonl --format axis > "$OUT/entities_axis_dev.txt"
 axis-nlp evaluate entities --corpus corpora/axis/axis_dev.jsonl --format axis --json > "$OUT/entities_axis_dev.json"
