@@ -95,6 +95,11 @@ def _documents(inputs: List[str], input_format: InputFormat, errors: _Errors) ->
 
 def _setup_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="axis-nlp: %(levelname)s: %(message)s")
+    if not verbose:
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        hf_logging.set_verbosity_error()
 
 
 @app.command()
@@ -217,6 +222,7 @@ def evaluate_relations(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """Per-direction precision, recall and F1, micro and macro, and a confusion matrix."""
+    _setup_logging(False)
     from .evaluate import evaluate_records, load_eval_records, model_predictor
     from .metrics import format_scores
 
@@ -246,6 +252,24 @@ def evaluate_relations(
         typer.echo(format_scores(scores, f"{name} on {corpus} ({scores['sentences']} sentences, {scores['pairs']} pairs)"))
 
 
+@evaluate_app.command("compare")
+def evaluate_compare(
+    old: str = typer.Argument(..., help="Model in use: a registered name or a model folder."),
+    new: str = typer.Argument(..., help="Candidate model: a registered name or a model folder."),
+    corpus: Path = typer.Option(..., "--corpus", help="Annotated corpus: axis JSONL, BioC/PubTator file, DrugProt folder."),
+    corpus_format: CorpusFormat = typer.Option(CorpusFormat.axis, "--format", help="Corpus format."),
+    device: str = typer.Option("auto", "--device"),
+    limit: Optional[int] = typer.Option(None, "--limit", help="DrugProt: evaluate on this many abstracts."),
+    max_changes: int = typer.Option(50, "--max-changes", help="Most changed predictions to print."),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """Per-direction F1 of two model versions and the sentences whose predictions changed."""
+    from .commands.curate import compare_command
+
+    compare_command(old, new, corpus, corpus_format.value, device=device, limit=limit, as_json=as_json,
+                    max_changes=max_changes)
+
+
 @evaluate_app.command("entities")
 def evaluate_entities(
     corpus: Path = typer.Option(..., "--corpus", help="BioC JSON/XML or PubTator file, or axis corpus JSONL, with entity annotations."),
@@ -255,6 +279,7 @@ def evaluate_entities(
     as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
 ) -> None:
     """Entity-level precision/recall/F1 (seqeval) against annotated entities, per type."""
+    _setup_logging(False)
     from .entity_eval import evaluate_entities as run, format_entity_scores
     from .pipeline import build_pipeline
     from .readers import read_path

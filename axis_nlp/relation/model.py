@@ -155,14 +155,18 @@ class RelationClassifier(nn.Module):
             adapter_dir = folder / "adapter"
             if not (adapter_dir / "adapter_model.safetensors").exists():
                 raise ModelLoadError("neither encoder/ nor adapter/adapter_model.safetensors found", path=folder)
+            import warnings
+
             from peft import PeftModel
 
-            try:
-                encoder = PeftModel.from_pretrained(encoder, str(adapter_dir), is_trainable=not merge)
-            except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
-                raise ModelLoadError(f"cannot load the LoRA adapter: {exc}", path=adapter_dir) from exc
-            if merge:
-                encoder = encoder.merge_and_unload()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", FutureWarning)  # peft calls deprecated transformers helpers
+                try:
+                    encoder = PeftModel.from_pretrained(encoder, str(adapter_dir), is_trainable=not merge)
+                except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
+                    raise ModelLoadError(f"cannot load the LoRA adapter: {exc}", path=adapter_dir) from exc
+                if merge:
+                    encoder = encoder.merge_and_unload()
         model = cls(config, encoder)
         try:
             model.head.load_state_dict(load_file(str(folder / HEAD_NAME)))
