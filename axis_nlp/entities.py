@@ -18,6 +18,9 @@ from .lexicon import Lexicon, load_lexicon
 
 logger = logging.getLogger(__name__)
 
+#: a statistical NER span that starts or ends with one of these is a boundary error: dropped
+_EDGE_WORDS = {"and", "or", "of", "the", "a", "an", "in", "on", "with", "by", "to", "for", "from", "as", "at", "via"}
+
 #: labels of external NER models mapped to ours (unknown labels are dropped)
 EXTERNAL_LABELS = {
     "DISEASE": "DISEASE",
@@ -86,7 +89,8 @@ class AxisEntityRecognizer:
         if self._ner is not None:
             for ent in self._ner(text).ents:
                 label = EXTERNAL_LABELS.get(ent.label_)
-                if label is None:
+                words = ent.text.lower().split()
+                if label is None or not words or words[0] in _EDGE_WORDS or words[-1] in _EDGE_WORDS:
                     continue
                 concept = self.lexicon.lookup(ent.text)
                 found.append(
