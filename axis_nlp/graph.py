@@ -22,6 +22,10 @@ Rules (documented in the ``graph`` command's help as well):
   A signed direction in one document against ``no_effect`` in another is reported as
   ``conflict = "null"`` (listed in the contested table) but does not set ``contested``.
 - **Hedged share**: hedged triples / all triples of the edge (a missing ``hedged`` counts as asserted).
+- **Evidence types**: distinct documents per study type (``evidence.type`` of the triples: human, animal,
+  in_vitro, review; ``unknown`` when a triple has no evidence type). A document with triples of two
+  types counts for both.
+- **Causal share**: causal triples / triples whose ``causal`` is known (true or false); None when none is.
 """
 
 from __future__ import annotations
@@ -61,6 +65,9 @@ ENTITY_COLOURS = {
 }
 UNKNOWN_COLOUR = "#9a9ca3"
 DIRECTION_COLOURS = {"increases": "#2a9d4b", "decreases": "#d62f3c", "associated": "#5b7bb5", "no_effect": "#8a8f98"}
+#: study types of ``evidence.type`` (axis_nlp.attributes), in display order; "unknown": none given
+EVIDENCE_TYPES = ("human", "animal", "in_vitro", "review")
+EVIDENCE_KINDS = (*EVIDENCE_TYPES, "unknown")
 GROUP_COLOURS = {
     "bone": "#f3ece0", "immune": "#eaf1ea", "brain": "#ebeef8", "endocrine": "#f6edf3",
     "intervention": "#eef5f6", "metabolic": "#f6f3e6", "other": "#f1f1f1",
@@ -82,6 +89,28 @@ _LABEL_GROUPS = {"EXPOSURE": "intervention"}
 
 Triple = Mapping[str, Any]
 ErrorHandler = Callable[[InputFormatError], None]
+
+
+def evidence_type_of(record: Mapping[str, Any]) -> Optional[str]:
+    """The study type of a triple (``evidence.type``: human, animal, in_vitro, review), or None when it has
+    none (older files: no ``evidence``, or null) or an unknown one."""
+    evidence = record.get("evidence")
+    kind = evidence.get("type") if isinstance(evidence, Mapping) else evidence
+    if not isinstance(kind, str):
+        return None
+    kind = re.sub(r"[\s\-]+", "_", kind.strip().lower())
+    return kind if kind in EVIDENCE_TYPES else None
+
+
+def causal_of(record: Mapping[str, Any]) -> Optional[bool]:
+    """``causal`` of a triple: True/False, or None when missing or not a boolean."""
+    value = record.get("causal")
+    return value if isinstance(value, bool) else None
+
+
+def evidence_column(kind: str) -> str:
+    """Column name of the distinct documents of one evidence type (``human_docs`` ... ``unknown_evidence_docs``)."""
+    return "unknown_evidence_docs" if kind == "unknown" else f"{kind}_docs"
 
 
 # --------------------------------------------------------------------------- identity and groups
@@ -140,6 +169,8 @@ class Evidence:
     negated: bool
     trigger: Optional[str] = None
     model: Optional[str] = None
+    evidence_type: Optional[str] = None
+    causal: Optional[bool] = None
 
     @property
     def identity(self) -> tuple:
@@ -152,6 +183,7 @@ class Evidence:
             "sentence": {"text": self.sentence, "start": self.sentence_start, "end": self.sentence_end},
             "factor": self.factor, "effect": self.effect, "direction": self.direction, "score": round(self.score, 4),
             "hedged": self.hedged, "negated": self.negated, "trigger": self.trigger,
+            "evidence_type": self.evidence_type, "causal": self.causal,
         }
 
 
@@ -189,6 +221,20 @@ class Edge:
     @property
     def hedged_share(self) -> float:
         return sum(ev.hedged for ev in self.evidence) / len(self.evidence) if self.evidence else 0.0
+
+    @property
+    def evidence_docs(self) -> dict[str, int]:
+        """Distinct documents per evidence type (human, animal, in_vitro, review, unknown)."""
+        sets: dict[str, set[str]] = {k: set() for k in EVIDENCE_KINDS}
+        for ev in self.evidence:
+            sets[ev.evidence_type or "unknown"].add(ev.doc_id)
+        return {k: len(s) for k, s in sets.items()}
+
+    @property
+    def causal_share(self) -> Optional[float]:
+        """Causal triples / triples with a known ``causal`` value; None when no triple has one."""
+        known = [ev.causal for ev in self.evidence if ev.causal is not None]
+        return sum(known) / len(known) if known else None
 
     @property
     def consensus(self) -> str:
@@ -233,7 +279,8 @@ class Edge:
             "documents": len(self.documents), "counts": self.counts, "doc_counts": self.doc_counts,
             "hedged_share": round(self.hedged_share, 4), "consensus": self.consensus,
             "confidence": round(self.confidence, 4), "contested": self.contested, "conflict": self.conflict,
-            "bidirectional": self.reverse,
+            "bidirectional": self.reverse, "evidence_docs": self.evidence_docs,
+            "causal_share": _round(self.causal_share, 4),
         }
 
 
@@ -287,6 +334,10 @@ class EvidenceGraph:
 
 
 # --------------------------------------------------------------------------- validation and aggregation
+
+def _round(value: Optional[float], digits: int) -> Optional[float]:
+    return None if value is None else round(value, digits)
+
 
 def _check_entity(value: Any, role: str) -> dict[str, Any]:
     if not isinstance(value, Mapping):
@@ -357,12 +408,16 @@ def _span(entity: Mapping[str, Any]) -> dict[str, Any]:
             "label": entity.get("label"), "canonical": entity.get("canonical"), "id": entity.get("id")}
 
 
-def aggregate(triples: Iterable[Mapping[str, Any]], *, lexicon: Optional[Lexicon] = None) -> EvidenceGraph:
+def aggregate(triples: Iterable[Mapping[str, Any]], *, lexicon: Optional[Lexicon] = None,
+              evidence_types: Optional[Iterable[str]] = None) -> EvidenceGraph:
     """Aggregate triple dicts (the contract of ``axis-nlp extract``) into an :class:`EvidenceGraph`.
 
     ``lexicon``: resolves names to concepts (ids, groups); default the bundled axis lexicon,
-    ``Lexicon([])`` for none. Raises InputFormatError on a record that is not a triple.
+    ``Lexicon([])`` for none. ``evidence_types``: keep only triples of these study types
+    (:data:`EVIDENCE_KINDS`; ``"unknown"`` keeps those without one); default all.
+    Raises InputFormatError on a record that is not a triple.
     """
+    triples = select_evidence(triples, evidence_types) if evidence_types is not None else triples
     lexicon = load_lexicon() if lexicon is None else lexicon
     resolve = _Resolver(lexicon)
     graph = EvidenceGraph()
@@ -386,7 +441,7 @@ def aggregate(triples: Iterable[Mapping[str, Any]], *, lexicon: Optional[Lexicon
             sentence_end=int(sentence.get("end") or 0), factor=_span(record["factor"]), effect=_span(record["effect"]),
             direction=record["direction"], score=_score(record.get("score")),
             hedged=bool(record.get("hedged")), negated=bool(record.get("negated")), trigger=record.get("trigger"),
-            model=record.get("model"),
+            model=record.get("model"), evidence_type=evidence_type_of(record), causal=causal_of(record),
         )
         if evidence.identity in seen:
             continue
@@ -410,6 +465,25 @@ def aggregate(triples: Iterable[Mapping[str, Any]], *, lexicon: Optional[Lexicon
                                                         graph.nodes[e.source].name, graph.nodes[e.target].name))
     graph.edges = {(e.source, e.target): e for e in order}
     return graph
+
+
+def select_evidence(triples: Iterable[Mapping[str, Any]], kinds: Iterable[str],
+                    dropped: Optional[Counter] = None) -> Iterator[Mapping[str, Any]]:
+    """The triples whose evidence type (:func:`evidence_type_of`, ``"unknown"`` for none) is one of ``kinds``;
+    ``dropped`` (a Counter) counts the others by type."""
+    wanted = set(kinds)
+    unknown = wanted - set(EVIDENCE_KINDS)
+    if unknown:
+        raise ConfigError(f"unknown evidence type(s) {', '.join(sorted(unknown))}; valid: {', '.join(EVIDENCE_KINDS)}")
+    for record in triples:
+        if not isinstance(record, Mapping):   # not a triple: aggregate() reports it
+            yield record
+            continue
+        kind = evidence_type_of(record) or "unknown"
+        if kind in wanted:
+            yield record
+        elif dropped is not None:
+            dropped[kind] += 1
 
 
 def _finish_node(node: Node, concept: Optional[Concept]) -> None:
@@ -526,8 +600,10 @@ def edge_rows(graph: EvidenceGraph) -> TableRows:
             row[f"{d}_triples"] = counts[d]
         row.update({
             "hedged_share": round(edge.hedged_share, 3), "contested": edge.contested, "conflict": edge.conflict or "",
-            "bidirectional": edge.reverse, "doc_ids": ";".join(sorted(edge.documents)),
+            "bidirectional": edge.reverse,
         })
+        row.update({evidence_column(k): n for k, n in edge.evidence_docs.items()})
+        row.update({"causal_share": _round(edge.causal_share, 3), "doc_ids": ";".join(sorted(edge.documents))})
         rows.append(row)
     return rows
 
@@ -621,7 +697,8 @@ def evidence_rows(graph: EvidenceGraph) -> TableRows:
                 "sentence_start": ev.sentence_start, "sentence_end": ev.sentence_end,
                 "factor_text": ev.factor["text"], "factor_start": ev.factor.get("start"), "factor_end": ev.factor.get("end"),
                 "effect_text": ev.effect["text"], "effect_start": ev.effect.get("start"), "effect_end": ev.effect.get("end"),
-                "trigger": ev.trigger or "", "sentence": ev.sentence,
+                "trigger": ev.trigger or "", "evidence_type": ev.evidence_type or "",
+                "causal": "" if ev.causal is None else ev.causal, "sentence": ev.sentence,
             })
     return rows
 
@@ -672,7 +749,8 @@ def graphml_string(graph: EvidenceGraph) -> str:
     edge_keys = [("triples", "int"), ("documents", "int"), *((f"{d}_triples", "int") for d in DIRECTIONS),
                  *((f"{d}_docs", "int") for d in DIRECTIONS), ("hedged_share", "double"), ("consensus", "string"),
                  ("confidence", "double"), ("contested", "boolean"), ("conflict", "string"),
-                 ("bidirectional", "boolean"), ("doc_ids", "string"), ("evidence", "string")]
+                 ("bidirectional", "boolean"), *((evidence_column(k), "int") for k in EVIDENCE_KINDS),
+                 ("causal_share", "double"), ("doc_ids", "string"), ("evidence", "string")]
     for domain, keys in (("node", node_keys), ("edge", edge_keys)):
         for name, kind in keys:
             ET.SubElement(root, f"{{{_GRAPHML_NS}}}key", {"id": f"{domain[0]}_{name}", "for": domain,
@@ -696,11 +774,14 @@ def graphml_string(graph: EvidenceGraph) -> str:
         values.update({f"{d}_docs": docs[d] for d in DIRECTIONS})
         values.update({"hedged_share": round(edge.hedged_share, 4), "consensus": edge.consensus,
                        "confidence": round(edge.confidence, 4), "contested": edge.contested,
-                       "conflict": edge.conflict or "", "bidirectional": edge.reverse,
+                       "conflict": edge.conflict or "", "bidirectional": edge.reverse})
+        values.update({evidence_column(k): n for k, n in edge.evidence_docs.items()})
+        values.update({"causal_share": _round(edge.causal_share, 4),  # left out when unknown
                        "doc_ids": ";".join(sorted(edge.documents)),
                        "evidence": json.dumps([ev.to_dict() for ev in edge.evidence], ensure_ascii=False)})
         for name, value in values.items():
-            data(e, f"e_{name}", value)
+            if value is not None:
+                data(e, f"e_{name}", value)
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -723,7 +804,8 @@ def _csv_text(rows: TableRows, columns: Optional[list[str]] = None) -> str:
 CSV_COLUMNS: dict[str, list[str]] = {
     "edges": ["edge", "factor", "factor_key", "factor_group", "factor_label", "effect", "effect_key", "effect_group",
               "effect_label", "consensus", "confidence", "documents", "triples", *(f"{d}_docs" for d in DIRECTIONS),
-              *(f"{d}_triples" for d in DIRECTIONS), "hedged_share", "contested", "conflict", "bidirectional", "doc_ids"],
+              *(f"{d}_triples" for d in DIRECTIONS), "hedged_share", "contested", "conflict", "bidirectional",
+              *(evidence_column(k) for k in EVIDENCE_KINDS), "causal_share", "doc_ids"],
     "top_factors": ["rank", "factor", "key", "id", "group", "label", "documents", "triples", "effects", *DIRECTIONS,
                     "contested_edges", "top_effects"],
     "contested": ["edge", "factor", "effect", "conflict", "documents", *(f"{d}_docs" for d in DIRECTIONS), "consensus",
@@ -732,7 +814,7 @@ CSV_COLUMNS: dict[str, list[str]] = {
     "nodes": ["key", "name", "id", "label", "group", "documents", "triples", "mentions"],
     "evidence": ["edge", "factor", "effect", "doc_id", "section", "direction", "score", "hedged", "negated",
                  "sentence_start", "sentence_end", "factor_text", "factor_start", "factor_end", "effect_text",
-                 "effect_start", "effect_end", "trigger", "sentence"],
+                 "effect_start", "effect_end", "trigger", "evidence_type", "causal", "sentence"],
 }
 
 
@@ -806,6 +888,7 @@ def html_data(graph: EvidenceGraph, *, title: str = "Evidence graph", max_edges:
             "hedged": round(edge.hedged_share, 4), "consensus": edge.consensus,
             "confidence": round(edge.confidence, 4), "contested": edge.contested, "conflict": edge.conflict,
             "reverse": position.get((edge.target, edge.source)), "doc_ids": sorted(edge.documents),
+            "ev_docs": edge.evidence_docs, "causal": _round(edge.causal_share, 4),
             "evidence_total": len(evidence),
             "evidence": [{
                 "doc": ev.doc_id, "section": ev.section, "text": ev.sentence, "start": ev.sentence_start,
@@ -813,7 +896,7 @@ def html_data(graph: EvidenceGraph, *, title: str = "Evidence graph", max_edges:
                 "ftext": ev.factor["text"], "etext": ev.effect["text"],
                 "fo": [ev.factor.get("start"), ev.factor.get("end")], "eo": [ev.effect.get("start"), ev.effect.get("end")],
                 "dir": ev.direction, "score": round(ev.score, 3), "hedged": ev.hedged, "negated": ev.negated,
-                "trigger": ev.trigger,
+                "trigger": ev.trigger, "etype": ev.evidence_type, "causal": ev.causal,
             } for ev in evidence[:max_evidence]],
         })
     tables = summary_tables(graph)

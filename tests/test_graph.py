@@ -43,11 +43,13 @@ runner = CliRunner()
 def triple(doc: str, factor: str, effect: str, direction: str = "increases", *, hedged: bool = False,
            fid: Optional[str] = None, eid: Optional[str] = None, fcanon: Optional[str] = None,
            ecanon: Optional[str] = None, flabel: str = "GENE_OR_PROTEIN", elabel: str = "PHENOTYPE_OR_PROCESS",
-           sentence: Optional[str] = None, offset: int = 0, score: float = 0.9) -> dict[str, Any]:
-    """A triple as in the contract, offsets consistent with the sentence."""
+           sentence: Optional[str] = None, offset: int = 0, score: float = 0.9, evidence: Optional[str] = None,
+           causal: Optional[bool] = None) -> dict[str, Any]:
+    """A triple as in the contract, offsets consistent with the sentence; ``evidence`` (a type) and ``causal``
+    add those attributes as ``axis-nlp extract`` writes them (left out when None, as in older files)."""
     sentence = sentence or f"{factor} {direction.replace('_', ' ')} {effect} in this study."
     fs, es = sentence.index(factor), sentence.index(effect)
-    return {
+    record = {
         "doc_id": doc, "section": "abstract", "sentence": {"text": sentence, "start": offset, "end": offset + len(sentence)},
         "factor": {"text": factor, "start": offset + fs, "end": offset + fs + len(factor), "label": flabel,
                    "canonical": fcanon, "id": fid},
@@ -56,6 +58,11 @@ def triple(doc: str, factor: str, effect: str, direction: str = "increases", *, 
         "direction": direction, "score": score, "trigger": None, "hedged": hedged,
         "negated": direction == "no_effect", "model": "test",
     }
+    if evidence is not None:
+        record["evidence"] = {"type": evidence, "model": None, "stated": True}
+    if causal is not None:
+        record["causal"] = causal
+    return record
 
 
 def write_jsonl(path: Path, records: list[Any]) -> Path:
@@ -181,6 +188,41 @@ def test_bidirectional_edges_and_duplicates() -> None:
     assert by_pair[("osteocalcin", "anxiety")]["reverse"] is None
 
 
+def test_evidence_types_and_causal_share() -> None:
+    graph = aggregate([
+        triple("d1", "osteocalcin", "memory", evidence="human", causal=True),
+        triple("d1", "osteocalcin", "memory", evidence="human", causal=True, sentence="In people osteocalcin raised memory.",
+               offset=100),                                          # same document: one human document
+        triple("d2", "osteocalcin", "memory", evidence="animal", causal=False),
+        triple("d3", "osteocalcin", "memory", evidence="in_vitro"),  # causal unknown: not in the share
+        triple("d4", "osteocalcin", "memory"),                       # no evidence, no causal (older files)
+        {**triple("d5", "osteocalcin", "memory"), "evidence": None, "causal": None},
+        triple("d6", "osteocalcin", "memory", evidence="review", causal=True),
+        triple("d1", "IL-6", "bone loss"),
+    ], lexicon=NO_LEXICON)
+    edge = graph.edge("osteocalcin", "memory")
+    assert edge.evidence_docs == {"human": 1, "animal": 1, "in_vitro": 1, "review": 1, "unknown": 2}
+    assert edge.causal_share == pytest.approx(3 / 4)
+    assert [ev.evidence_type for ev in edge.evidence][:4] == ["human", "human", "animal", "in_vitro"]
+    assert edge.evidence[3].causal is None and edge.evidence[4].evidence_type is None
+    bare = graph.edge("IL-6", "bone loss")
+    assert bare.evidence_docs["unknown"] == 1 and bare.causal_share is None
+    summary = edge.summary()
+    assert summary["evidence_docs"]["human"] == 1 and summary["causal_share"] == 0.75
+    assert bare.summary()["causal_share"] is None
+    row = summary_tables(graph)["edges"][0]
+    assert (row["human_docs"], row["animal_docs"], row["in_vitro_docs"], row["review_docs"],
+            row["unknown_evidence_docs"], row["causal_share"]) == (1, 1, 1, 1, 2, 0.75)
+    data = html_data(graph)
+    assert data["edges"][0]["ev_docs"]["review"] == 1 and data["edges"][0]["causal"] == 0.75
+    assert data["edges"][1]["causal"] is None
+    only_human = aggregate([triple("d1", "a factor", "an effect", evidence="human"),
+                            triple("d2", "a factor", "an effect", evidence="animal"),
+                            triple("d3", "b factor", "an effect")], lexicon=NO_LEXICON, evidence_types=["human"])
+    assert len(only_human.edges) == 1 and len(only_human.nodes) == 2
+    assert only_human.edge("a factor", "an effect").documents == {"d1"}
+
+
 def test_invalid_records_are_errors() -> None:
     with pytest.raises(InputFormatError, match="unknown direction 'maybe'"):
         aggregate([{**triple("d1", "a thing", "b thing"), "direction": "maybe"}], lexicon=NO_LEXICON)
@@ -229,11 +271,11 @@ def test_read_triples_files_folders_batch_output_and_bad_lines(tmp_path: Path) -
 @pytest.fixture()
 def small_graph():
     return aggregate([
-        triple("PMID:1", "osteocalcin", "memory", fid="HGNC:1043"),
-        triple("PMID:2", "osteocalcin", "memory", fid="HGNC:1043", hedged=True),
+        triple("PMID:1", "osteocalcin", "memory", fid="HGNC:1043", evidence="human", causal=True),
+        triple("PMID:2", "osteocalcin", "memory", fid="HGNC:1043", hedged=True, evidence="animal", causal=False),
         triple("PMID:3", "osteocalcin", "memory", "decreases", fid="HGNC:1043"),
         triple("PMID:3", "memory", "osteocalcin", "associated", eid="HGNC:1043"),
-        triple("PMID:2", "IL-6", "bone loss", fid="HGNC:6018", elabel="DISEASE"),
+        triple("PMID:2", "IL-6", "bone loss", fid="HGNC:6018", elabel="DISEASE", evidence="human"),
         triple("PMID:4", "exercise", "bone mineral density", flabel="EXPOSURE",
                sentence='Exercise </script><script>alert("x")</script> helps: exercise raises bone mineral density.'),
     ])
@@ -245,10 +287,16 @@ def test_json_graphml_and_csv_writers(tmp_path: Path, small_graph) -> None:
     first = data["edges"][0]
     assert first["counts"]["increases"] == 2 and first["consensus"] == "increases" and first["contested"]
     assert first["evidence"][0]["sentence"]["text"] and "start" in first["evidence"][0]["factor"]
+    assert first["evidence_docs"] == {"human": 1, "animal": 1, "in_vitro": 0, "review": 0, "unknown": 1}
+    assert first["causal_share"] == 0.5 and data["edges"][-1]["causal_share"] is None
 
     root = ET.parse(to_graphml(small_graph, tmp_path / "g.graphml")).getroot()
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
     assert len(root.findall(".//g:node", ns)) == 6 and len(root.findall(".//g:edge", ns)) == 4
+    edge0 = {d.get("key"): d.text for d in root.find(".//g:edge", ns)}
+    assert (edge0["e_human_docs"], edge0["e_animal_docs"], edge0["e_causal_share"]) == ("1", "1", "0.5")
+    assert {k.get("attr.name") for k in root.findall("g:key", ns)} >= {"in_vitro_docs", "review_docs",
+                                                                      "unknown_evidence_docs", "causal_share"}
 
     files = to_csv(small_graph, tmp_path / "tables")
     assert sorted(f.name for f in files) == ["contested.csv", "edges.csv", "evidence.csv", "nodes.csv", "papers.csv",
@@ -259,7 +307,9 @@ def test_json_graphml_and_csv_writers(tmp_path: Path, small_graph) -> None:
     single = to_csv(small_graph, tmp_path / "edges_only.csv")
     assert [f.name for f in single] == ["edges_only.csv"]
     with single[0].open(encoding="utf-8") as handle:
-        assert len(list(csv.DictReader(handle))) == 4
+        edge_csv = list(csv.DictReader(handle))
+    assert len(edge_csv) == 4 and (edge_csv[0]["human_docs"], edge_csv[0]["causal_share"]) == ("1", "0.5")
+    assert edge_csv[-1]["causal_share"] == ""
 
 
 def test_html_is_self_contained_and_safe(small_graph) -> None:
@@ -304,6 +354,27 @@ def test_graph_cli_min_docs(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     data = json.loads((tmp_path / "g.json").read_text())
     assert data["stats"]["edges"] == 1 and data["stats"]["nodes"] == 2
+
+
+def test_graph_cli_evidence_filter(tmp_path: Path) -> None:
+    triples = write_jsonl(tmp_path / "t.jsonl", [
+        triple("d1", "osteocalcin", "memory", evidence="human"), triple("d2", "osteocalcin", "memory", evidence="animal"),
+        triple("d3", "IL-6", "bone loss", evidence="animal"), triple("d4", "OPG", "resorption"),
+        triple("d5", "RANKL", "resorption", evidence="in_vitro")])
+    result = runner.invoke(app, ["graph", str(triples), "-o", str(tmp_path / "g.json"), "--evidence", "human"])
+    assert result.exit_code == 0, result.stderr
+    data = json.loads((tmp_path / "g.json").read_text())
+    assert data["stats"]["edges"] == 1 and data["stats"]["documents"] == 1
+    assert data["edges"][0]["evidence_docs"]["human"] == 1 and data["edges"][0]["evidence_docs"]["animal"] == 0
+    assert "evidence: human only; 4 other triples left out" in result.stderr
+    result = runner.invoke(app, ["graph", str(triples), "-o", str(tmp_path / "g2.json"), "--evidence", "human",
+                                 "--evidence", "unknown"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads((tmp_path / "g2.json").read_text())["stats"]["edges"] == 2
+    assert "human or unknown only" in result.stderr
+    result = runner.invoke(app, ["graph", str(triples), "-o", str(tmp_path / "g3.json"), "--evidence", "mice"])
+    assert result.exit_code == 2
+    assert "--evidence human" in " ".join(runner.invoke(app, ["graph", "--help"]).output.split())
 
 
 def test_report_cli_with_given_triples(tmp_path: Path) -> None:
@@ -638,10 +709,20 @@ def test_graph_view_in_chromium(chromium: Chromium, small_graph, tmp_path: Path)
     page.js("var h = document.getElementById('hedging'); h.value = 'any'; h.dispatchEvent(new Event('change'))")
     page.js("document.querySelector('#dir-filter input[value=associated]').click()")
     assert page.js("document.body.dataset.edges") == "4"
+    page.js("document.getElementById('human-only').click()")          # osteocalcin -> memory, IL-6 -> bone loss
+    assert page.js("document.body.dataset.edges") == "2"
+    assert page.js("document.querySelectorAll('#edges .edge').length") == 2
+    page.js("document.getElementById('human-only').click()")
+    assert page.js("document.body.dataset.edges") == "4"
     page.js("document.querySelector('#tabs [data-tab=contested]').click()")
     assert page.js("document.querySelectorAll('#table-host tbody tr').length") == 1
+    page.js("document.querySelector('#tabs [data-tab=edges]').click()")
+    headers = page.js("Array.from(document.querySelectorAll('#table-host th')).map(function (t) { return t.textContent; })")
+    assert {"Human", "Animal", "In vitro", "Review", "Causal"} <= set(headers)
 
     page.js("axisGraph.selectEdge(0)")
+    text = page.js("document.getElementById('panel').textContent")
+    assert "human 1 doc · animal 1 · in vitro 0 · review 0" in text and "causal share 50%" in text
     page.browser.send("Input.dispatchMouseEvent", {"type": "mouseMoved", "x": 2, "y": 2}, page.session)  # no tooltip
     time.sleep(0.3)
     assert_png(page.screenshot(screenshot_path(tmp_path, "graph.png")), 1400, 900)

@@ -18,12 +18,23 @@ class GraphFormat(str, Enum):
     csv = "csv"
 
 
+class EvidenceKind(str, Enum):
+    human = "human"
+    animal = "animal"
+    in_vitro = "in_vitro"
+    review = "review"
+    unknown = "unknown"
+
+
 GRAPH_HELP = "\n\n".join([
     "Aggregate triples into a factor -> effect evidence graph: an HTML view, GraphML, JSON or CSV tables.",
     "Concepts are joined by entity id when known, else by normalised name. Each edge carries its counts per "
     "direction, distinct documents, hedged share, a consensus direction with its confidence (the share of "
-    "documents that support it), a contested flag (one document says increases, another decreases) and its "
-    "evidence sentences.",
+    "documents that support it), a contested flag (one document says increases, another decreases), "
+    "distinct documents per evidence type (human, animal, in vitro, review, unknown), the causal share (causal "
+    "triples / triples whose causality is known) and its evidence sentences.",
+    "--evidence human (repeatable) keeps only triples whose evidence type is one of those given, before "
+    "aggregation (unknown: triples without an evidence type).",
     "CSV: an OUT ending in .csv gets the edges table alone; otherwise OUT is a folder with edges.csv, "
     "top_factors.csv, contested.csv, papers.csv, nodes.csv and evidence.csv.",
     "A bad line in a triples file is reported (file and line) and skipped; the exit code is then 1.",
@@ -45,9 +56,15 @@ def graph_cli(
     max_edges: int = typer.Option(1500, "--max-edges", min=1, help="HTML: draw at most this many edges (the best supported)."),
     max_evidence: int = typer.Option(50, "--max-evidence", min=1, help="HTML: evidence sentences embedded per edge."),
     lexicon: Optional[Path] = typer.Option(None, "--lexicon", help="Lexicon JSONL for ids and groups (default: the bundled axis lexicon)."),
+    evidence: Optional[List[EvidenceKind]] = typer.Option(
+        None, "--evidence", case_sensitive=False,
+        help="Keep only triples whose evidence type is this one (human, animal, in_vitro, review, or unknown: none "
+             "given), before aggregation. Repeat for several: --evidence human --evidence animal."),
 ) -> None:
     """Aggregate triples into a factor -> effect evidence graph (see GRAPH_HELP)."""
-    from ..graph import aggregate, format_for, read_triples, write_graph
+    from collections import Counter
+
+    from ..graph import aggregate, format_for, read_triples, select_evidence, write_graph
     from ..lexicon import load_lexicon
 
     failures = 0
@@ -64,7 +81,12 @@ def graph_cli(
 
     try:
         lex = load_lexicon(str(lexicon) if lexicon else None)
-        graph = aggregate(read_triples(triples, on_error=on_error), lexicon=lex).filtered(min_docs=min_docs)
+        records = read_triples(triples, on_error=on_error)
+        kinds = list(dict.fromkeys(k.value for k in evidence or []))
+        dropped: Counter = Counter()
+        if kinds:
+            records = select_evidence(records, kinds, dropped)
+        graph = aggregate(records, lexicon=lex).filtered(min_docs=min_docs)
         written = write_graph(graph, output, fmt.value if fmt else None, title=title, max_edges=max_edges,
                               max_evidence=max_evidence, sources=[str(t) for t in triples])
     except AxisError as exc:
@@ -75,9 +97,12 @@ def graph_cli(
         raise typer.Exit(1) from None
     stats = graph.stats()
     target = written[0] if len(written) == 1 else written[0].parent
+    kept = ""
+    if kinds:
+        kept = (f" (evidence: {' or '.join(kinds)} only; {sum(dropped.values())} other triples left out)")
     typer.echo(f"axis-nlp: graph: {stats['nodes']} concepts, {stats['edges']} edges ({stats['contested']} contested, "
-               f"{stats['bidirectional']} two-way) from {stats['triples']} triples in {stats['documents']} documents "
-               f"-> {target}", err=True)
+               f"{stats['bidirectional']} two-way) from {stats['triples']} triples in {stats['documents']} documents"
+               f"{kept} -> {target}", err=True)
     if failures:
         raise typer.Exit(1)
 

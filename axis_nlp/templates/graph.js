@@ -8,6 +8,8 @@
   var DATA = JSON.parse(document.getElementById("graph-data").textContent);
   var P = DATA.palette;
   var DIRECTIONS = ["increases", "decreases", "associated", "no_effect"];
+  var EVIDENCE_TYPES = ["human", "animal", "in_vitro", "review"];
+  var EVIDENCE_WORDS = { human: "human", animal: "animal", in_vitro: "in vitro", review: "review", unknown: "unstated" };
   var COL_W = 250, COL_GAP = 14, TOP = 58, MIN_GAP = 24;
   var LABEL_ABBR = { GENE_OR_PROTEIN: "GENE", CHEMICAL: "CHEM", CELL_TYPE: "CELL", DISEASE: "DIS",
                      PHENOTYPE_OR_PROCESS: "PHEN", ANATOMY: "ANAT", EXPOSURE: "EXPO" };
@@ -34,7 +36,7 @@
     return edge;
   });
   var maxDocs = edges.reduce(function (m, e) { return Math.max(m, e.docs); }, 1);
-  var state = { minDocs: 1, dirs: new Set(DIRECTIONS), hedging: "any", contestedOnly: false, search: "",
+  var state = { minDocs: 1, dirs: new Set(DIRECTIONS), hedging: "any", contestedOnly: false, humanOnly: false, search: "",
                 edge: null, node: null, paper: null };
   var view = { x: 0, y: 0, w: 800, h: 600 };
   var columns = {};          // group -> {x, w, index}
@@ -45,6 +47,7 @@
   function passes(e) {
     if (e.docs < state.minDocs || !state.dirs.has(e.consensus)) return false;
     if (state.contestedOnly && !e.contested) return false;
+    if (state.humanOnly && !(e.ev_docs && e.ev_docs.human)) return false;
     if (state.hedging === "asserted" && e.hedged >= 1) return false;
     if (state.hedging === "hedged" && e.hedged <= 0) return false;
     return true;
@@ -389,6 +392,7 @@
       el("b", null, e.source.name + " → " + e.target.name), el("br"),
       AX.WORDS[e.consensus] + " (" + AX.pct(e.confidence) + " of " + AX.plural(e.docs, "document") + ")", el("br"),
       el("span", { "class": "muted" }, "documents: " + parts.join(" · ")), el("br"),
+      el("span", { "class": "muted" }, evidenceLine(e)), el("br"),
       el("span", { "class": "muted" }, AX.plural(e.triples, "sentence") + " · hedged " + AX.pct(e.hedged) +
         (e.contested ? " · contested" : e.conflict === "null" ? " · disputed by a null result" : "") +
         (e.reverse !== null ? " · both directions" : "")));
@@ -438,6 +442,20 @@
       }))];
   }
 
+  function evidenceLine(e) {  // "human 2 docs · animal 1 · in vitro 0 · review 0"
+    var d = e.ev_docs || {};
+    return EVIDENCE_TYPES.map(function (t, i) {
+      var n = d[t] || 0;
+      return EVIDENCE_WORDS[t] + " " + (i === 0 ? AX.plural(n, "doc") : n);
+    }).join(" · ") + (d.unknown ? " · unstated " + d.unknown : "");
+  }
+  function evidenceTypes(e) {
+    return el("div", { "class": "ev-types" },
+      el("span", { "class": "ev-docs", title: "distinct documents per evidence type" }, evidenceLine(e)),
+      el("span", { "class": "ev-causal", title: "causal claims / claims whose causality is known" },
+        "causal share ", el("b", null, e.causal === null || e.causal === undefined ? "n/a" : AX.pct(e.causal))));
+  }
+
   function showEdge(e) {
     clear(panel);
     panel.appendChild(el("h2", null, nodeChip(e.source), el("span", { "class": "arrow" }, "→"), nodeChip(e.target)));
@@ -452,6 +470,7 @@
     panel.appendChild(badges);
     panel.appendChild(el("div", { "class": "stats-grid" }, stat(e.docs, "documents"), stat(e.triples, "sentences"), stat(AX.pct(e.hedged), "hedged")));
     panel.appendChild(el("div", null, dirBar(e)));
+    panel.appendChild(evidenceTypes(e));
     var shown = e.evidence.length;
     panel.appendChild(el("h3", null, "Evidence · " + AX.plural(e.evidence_total, "sentence") + " in " + AX.plural(e.docs, "document") +
       (shown < e.evidence_total ? " (first " + shown + " shown)" : "")));
@@ -470,6 +489,8 @@
         card.appendChild(el("div", { "class": "meta" }, AX.badge(ev.dir),
           ev.hedged ? el("span", { "class": "badge hedged", title: "stated as a possibility" }, "hedged") : null,
           ev.negated ? el("span", { "class": "badge plain" }, "negated") : null,
+          ev.etype ? el("span", { "class": "badge plain", title: "evidence type" }, EVIDENCE_WORDS[ev.etype] || ev.etype) : null,
+          ev.causal ? el("span", { "class": "badge plain", title: "stated as a cause" }, "causal") : null,
           el("span", null, "score " + ev.score.toFixed(2)),
           ev.trigger ? el("span", null, "· “" + ev.trigger + "”") : null,
           el("span", { title: "character offsets in the document" }, "· chars " + ev.start + "–" + ev.end)));
@@ -509,6 +530,7 @@
     if (!isVisible(e)) {  // make it visible: relax the filters that hide it
       state.minDocs = Math.min(state.minDocs, e.docs); state.dirs.add(e.consensus);
       state.contestedOnly = state.contestedOnly && e.contested; state.hedging = "any";
+      state.humanOnly = state.humanOnly && !!(e.ev_docs && e.ev_docs.human);
       syncControls(); refresh(true);
     }
     applyHighlights();
@@ -541,6 +563,10 @@
   minDocs.addEventListener("input", function () { state.minDocs = +minDocs.value; minDocsValue.textContent = minDocs.value; refresh(true); });
   document.getElementById("hedging").addEventListener("change", function (ev) { state.hedging = ev.target.value; refresh(true); });
   document.getElementById("contested-only").addEventListener("change", function (ev) { state.contestedOnly = ev.target.checked; refresh(true); });
+  var humanOnly = document.getElementById("human-only");
+  var humanEdges = edges.filter(function (e) { return e.ev_docs && e.ev_docs.human; }).length;
+  humanOnly.parentNode.title = humanEdges + " of " + edges.length + " edges have a human-evidence document";
+  humanOnly.addEventListener("change", function (ev) { state.humanOnly = ev.target.checked; refresh(true); });
   document.getElementById("search").addEventListener("input", function (ev) { state.search = ev.target.value; applyHighlights(); });
   document.getElementById("search").addEventListener("keydown", function (ev) {
     if (ev.key !== "Enter") return;
@@ -553,6 +579,7 @@
     Array.prototype.forEach.call(dirBox.querySelectorAll("input"), function (b) { b.checked = state.dirs.has(b.value); });
     document.getElementById("hedging").value = state.hedging;
     document.getElementById("contested-only").checked = state.contestedOnly;
+    humanOnly.checked = state.humanOnly;
   }
   function focusPaper(doc) {
     state.paper = doc; state.edge = null; state.node = null;
@@ -636,6 +663,12 @@
             { key: "confidence", label: "Confidence", num: true, render: function (r) { return AX.pct(r.confidence); } },
             { key: "documents", label: "Documents", num: true }, { key: "triples", label: "Triples", num: true },
             { key: "hedged_share", label: "Hedged", num: true, render: function (r) { return AX.pct(r.hedged_share); } },
+            { key: "human_docs", label: "Human", num: true, title: "documents with human evidence" },
+            { key: "animal_docs", label: "Animal", num: true, title: "documents with animal evidence" },
+            { key: "in_vitro_docs", label: "In vitro", num: true, title: "documents with in vitro evidence" },
+            { key: "review_docs", label: "Review", num: true, title: "reviews" },
+            { key: "causal_share", label: "Causal", num: true, title: "causal share of the claims whose causality is known",
+              render: function (r) { return r.causal_share === null || r.causal_share === undefined ? "" : AX.pct(r.causal_share); } },
             { key: "contested", label: "Contested", render: function (r) { return r.contested ? "yes" : ""; } },
             { key: "bidirectional", label: "Two-way", render: function (r) { return r.bidirectional ? "⇄" : ""; } }],
             onRow: function (r) { selectEdge(r.edge); scrollUp(); } });
