@@ -21,8 +21,8 @@ run relations_axis_dev_model     --corpus corpora/axis/axis_dev.jsonl --model "$
 run relations_axis_dev_baseline  --corpus corpora/axis/axis_dev.jsonl --baseline
 run relations_biored_dev_model   --corpus "$SHARED/biored/Dev.BioC.JSON" --format bioc --model "$MODEL"
 run relations_biored_dev_baseline --corpus "$SHARED/biored/Dev.BioC.JSON" --format bioc --baseline
-run relations_drugprot_dev_model --corpus "$SHARED/drugprot/development" --format drugprot --model "$MODEL"
-run relations_drugprot_dev_baseline --corpus "$SHARED/drugprot/development" --format drugprot --baseline
+run relations_drugprot_dev_model --corpus "$SHARED/drugprot/development" --format drugprot --limit 250 --model "$MODEL"
+run relations_drugprot_dev_baseline --corpus "$SHARED/drugprot/development" --format drugprot --limit 250 --baseline
 axis-nlp evaluate entities --corpus "$SHARED/biored/Dev.BioC.JSON" --json > "$OUT/entities_biored_dev.json"
 axis-nlp evaluate entities --corpus "$SHARED/biored/Dev.BioC.JSON" > "$OUT/entities_biored_dev.txt"
 axis-nlp evaluate entities --corpus "$SHARED/biored/Dev.BioC.JSON" --ner-model none --json > "$OUT/entities_biored_dev_lexicon_only.json"
