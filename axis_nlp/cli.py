@@ -237,7 +237,9 @@ def evaluate_relations(
             from .relation.engine import InferenceEngine
             from .relation.model import RelationClassifier, tokenizer_for
 
-            path = model or DEFAULT_MODEL
+            from .registry import resolve_model
+
+            path = resolve_model(model)
             clf = RelationClassifier.from_pretrained(path)
             predictor = model_predictor(InferenceEngine(clf, tokenizer_for(clf.config, Path(path)), device=device))
             name = clf.name

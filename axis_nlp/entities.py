@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .errors import ConfigError
-from .lexicon import Lexicon, load_lexicon
+from .lexicon import Lexicon, keep_non_overlapping, load_lexicon
 
 logger = logging.getLogger(__name__)
 
@@ -146,20 +146,23 @@ class AxisEntityRecognizer:
         if not definitions:
             return found
         out = [e for e in found if not (e["text"] in definitions and definitions[e["text"]] is None)]
-        present = {(e["start"], e["end"]) for e in out}
+        by_span: dict[tuple[int, int], list[dict]] = {}
+        for e in out:
+            by_span.setdefault((e["start"], e["end"]), []).append(e)
         for short in doc._.abbreviations or []:
             definition = definitions.get(short.text)
             if definition is None:
                 continue
             span = (short.start_char, short.end_char)
-            existing = [e for e in out if (e["start"], e["end"]) == span]
+            existing = by_span.get(span)
             if existing:
                 for e in existing:
                     e.update(label=definition["label"], canonical=definition["canonical"], id=definition["id"])
-            elif span not in present:
-                out.append(_entity(span[0], span[1], short.text, definition["label"], definition["canonical"],
-                                   definition["id"], "abbreviation"))
-                present.add(span)
+            else:
+                new = _entity(span[0], span[1], short.text, definition["label"], definition["canonical"],
+                              definition["id"], "abbreviation")
+                out.append(new)
+                by_span[span] = [new]
         return out
 
 
@@ -167,10 +170,7 @@ def _resolve_overlaps(found: list[dict]) -> list[dict]:
     """Resolve overlaps: curated sources (lexicon, abbreviations) before NER, then the longest."""
     priority = {"given": 0, "lexicon": 1, "abbreviation": 1, "ner": 2}
     ordered = sorted(found, key=lambda e: (priority.get(e["source"], 9), -(e["end"] - e["start"]), e["start"]))
-    kept: list[dict] = []
-    for e in ordered:
-        if all(e["end"] <= k["start"] or e["start"] >= k["end"] for k in kept):
-            kept.append(e)
+    kept = keep_non_overlapping(ordered, lambda e: (e["start"], e["end"]))
     kept.sort(key=lambda e: (e["start"], e["end"]))
     return kept
 

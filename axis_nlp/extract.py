@@ -90,7 +90,9 @@ class Extractor:
         from .relation.engine import InferenceEngine
         from .relation.model import RelationClassifier, tokenizer_for
 
-        model_path = Path(model) if model else DEFAULT_MODEL
+        from .registry import resolve_model
+
+        model_path = resolve_model(model)
         self.model = RelationClassifier.from_pretrained(model_path)
         self.tokenizer = tokenizer_for(self.model.config, model_path)
         self.engine = InferenceEngine(self.model, self.tokenizer, device=device, max_tokens=max_tokens, max_batch=batch_size)

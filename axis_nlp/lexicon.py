@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, Optional, Union
+from typing import Callable, Iterable, Iterator, Optional, TypeVar, Union
 
 from .errors import ConfigError
 from .schema import ENTITY_LABELS
@@ -248,10 +248,7 @@ class Lexicon:
                 if concept is not None:
                     found.append(LexiconMatch(start, end, matched, concept))
         found.sort(key=lambda m: (-(m.end - m.start), m.start))
-        taken: list[LexiconMatch] = []
-        for match in found:
-            if all(match.end <= t.start or match.start >= t.end for t in taken):
-                taken.append(match)
+        taken = keep_non_overlapping(found, lambda m: (m.start, m.end))
         taken.sort(key=lambda m: m.start)
         return taken
 
@@ -259,6 +256,28 @@ class Lexicon:
         for concept in self.concepts:
             for surface in [concept.canonical, *concept.synonyms, *concept.abbreviations]:
                 yield surface, concept
+
+
+T = TypeVar("T")
+
+
+def keep_non_overlapping(items: Iterable[T], span: Callable[[T], tuple[int, int]]) -> list[T]:
+    """Items in the given order of preference, dropping any that overlaps one already kept.
+
+    Linear in the covered characters (an occupancy map), so a document with thousands of
+    mentions costs no more than its length.
+    """
+    items = list(items)
+    if not items:
+        return []
+    occupied = bytearray(max(span(i)[1] for i in items) + 1)
+    kept = []
+    for item in items:
+        start, end = span(item)
+        if not any(occupied[start:end]):
+            occupied[start:end] = b"\x01" * (end - start)
+            kept.append(item)
+    return kept
 
 
 @lru_cache(maxsize=4)

@@ -140,6 +140,7 @@ def annotate(
     with nlp.select_pipes(disable=[p for p in disable if p in nlp.pipe_names]):
         for doc, (document, offset, remaining) in nlp.pipe(units(), as_tuples=True, batch_size=batch_size, n_process=n_process):
             found = [] if gold_entities else [_entity_from(e, offset) for e in (doc._.axis_entities or [])]
+            chunk_sentences = []
             for sent in doc.sents:
                 span_text = sent.text
                 stripped = span_text.strip()
@@ -147,10 +148,10 @@ def annotate(
                     continue
                 lead = len(span_text) - len(span_text.lstrip())
                 start = offset + sent.start_char + lead
-                end = start + len(stripped)
-                sentences.append(Sentence(start=start, end=end, text=stripped))
-                if not gold_entities:
-                    sentences[-1].entities = [e for e in found if e.start >= start and e.end <= end]
+                chunk_sentences.append(Sentence(start=start, end=start + len(stripped), text=stripped))
+            if not gold_entities:
+                _attach(chunk_sentences, found)
+            sentences.extend(chunk_sentences)
             if remaining == 0:
                 if gold_entities:
                     _attach_given(sentences, document.entities)
@@ -158,9 +159,26 @@ def annotate(
                 sentences = []
 
 
+def _attach(sentences: list[Sentence], entities: list[Entity]) -> None:
+    """Put each entity into the sentence that contains it (cross-sentence ones are dropped).
+
+    One sweep over both lists sorted by offset: linear, whatever the number of sentences.
+    """
+    ordered = sorted(entities, key=lambda e: (e.start, e.end))
+    i = 0
+    for sentence in sorted(sentences, key=lambda s: s.start):
+        while i < len(ordered) and ordered[i].start < sentence.start:
+            i += 1
+        inside = []
+        j = i
+        while j < len(ordered) and ordered[j].start < sentence.end:
+            if ordered[j].end <= sentence.end:
+                inside.append(ordered[j])
+            j += 1
+        sentence.entities = inside
+        i = j
+
+
 def _attach_given(sentences: list[Sentence], given: list[Entity]) -> None:
     """Put given entities into the sentence that contains them (dropping cross-sentence ones)."""
-    for sentence in sentences:
-        sentence.entities = sorted(
-            (e for e in given if e.start >= sentence.start and e.end <= sentence.end), key=lambda e: (e.start, e.end)
-        )
+    _attach(sentences, given)

@@ -31,7 +31,7 @@ def _is_citation_open(doc: Doc, i: int) -> bool:
 
 
 def segment(doc: Doc) -> Doc:
-    """Set ``is_sent_start`` on every token of ``doc``."""
+    """``doc`` (re-created) with ``is_sent_start`` set on every token; run it right after the tokenizer."""
     if len(doc) == 0:
         return doc
     starts = [False] * len(doc)
@@ -70,9 +70,14 @@ def segment(doc: Doc) -> Doc:
             if k < n:
                 starts[k] = True
         i += 1
-    for idx, token in enumerate(doc):
-        token.is_sent_start = starts[idx]
-    return doc
+    # a new Doc with all boundaries at once: setting them token by token makes spaCy re-check the
+    # whole doc each time (quadratic on long documents). The segmenter runs right after the
+    # tokenizer, so there is no other annotation to carry over.
+    new = Doc(doc.vocab, words=[t.text for t in doc], spaces=[bool(t.whitespace_) for t in doc],
+              sent_starts=[True if start else False for start in starts])
+    new._context = doc._context  # nlp.pipe(as_tuples=True) carries its context on the doc
+    new.user_data.update(doc.user_data)
+    return new
 
 
 @Language.component("axis_sentences")
