@@ -133,4 +133,4 @@ def test_missing_model_is_a_clear_error(tmp_path) -> None:
     path.write_text("Osteocalcin improves memory.", encoding="utf-8")
     result = runner.invoke(app, ["extract", str(path), "--model", str(tmp_path / "nope")])
     assert result.exit_code != 0
-    assert "config.json" in result.stderr
+    assert "nope" in result.stderr and "model" in result.stderr
