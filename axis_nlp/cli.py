@@ -56,9 +56,7 @@ class CorpusFormat(str, Enum):
     drugprot = "drugprot"
 
 
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"axis-nlp: error: {message}", err=True)
-    raise typer.Exit(code)
+from .commands.common import fail as _fail
 
 
 class _Errors:

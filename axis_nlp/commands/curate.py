@@ -35,9 +35,7 @@ class ImportFormat(str, Enum):
     prodigy = "prodigy"
 
 
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"axis-nlp: error: {message}", err=True)
-    raise typer.Exit(code)
+from .common import fail as _fail
 
 
 @curate_app.command("export")
