@@ -154,7 +154,7 @@ def annotate(
             sentences.extend(chunk_sentences)
             if remaining == 0:
                 if gold_entities:
-                    _attach_given(sentences, document.entities)
+                    _attach(sentences, document.entities)
                 yield AnnotatedDocument(document=document, sentences=sentences)
                 sentences = []
 
@@ -178,7 +178,3 @@ def _attach(sentences: list[Sentence], entities: list[Entity]) -> None:
         sentence.entities = inside
         i = j
 
-
-def _attach_given(sentences: list[Sentence], given: list[Entity]) -> None:
-    """Put given entities into the sentence that contains them (dropping cross-sentence ones)."""
-    _attach(sentences, given)
