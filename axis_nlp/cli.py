@@ -183,6 +183,7 @@ def batch(
     device: str = typer.Option("auto", "--device", help="auto, cpu, cuda or cuda:N."),
     batch_size: int = typer.Option(256, "--batch-size", help="Most candidate pairs per forward pass."),
     shard_size: int = typer.Option(1000, "--shard-size", help="Documents per output shard."),
+    spacy_processes: int = typer.Option(1, "--spacy-processes", help="spaCy worker processes feeding the model (local engine)."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run in the same folder."),
     parquet: bool = typer.Option(True, "--parquet/--no-parquet", help="Also write Parquet shards."),
     gold_entities: bool = typer.Option(False, "--gold-entities"),
@@ -197,7 +198,8 @@ def batch(
     if engine not in {"local", "ray"}:
         _fail(f"unknown engine {engine!r}; valid: local, ray")
     try:
-        extractor = Extractor(model, device=device, batch_size=batch_size) if engine == "local" else None
+        extractor = (Extractor(model, device=device, batch_size=batch_size, spacy_processes=spacy_processes)
+                     if engine == "local" else None)
         summary = run_batch(inputs, output, extractor=extractor, engine=engine, model=str(model) if model else None,
                             device=device, ray_actors=ray_actors, ray_address=ray_address, input_format=input_format.value,
                             shard_size=shard_size, resume=resume, progress=progress, gold_entities=gold_entities,

@@ -88,12 +88,23 @@ def evaluate_records(
 
 def model_predictor(engine: Any) -> Predictor:
     """Wrap an :class:`~axis_nlp.relation.engine.InferenceEngine` as a :data:`Predictor`."""
-    from .relation.markers import mark_pair
+    from .relation.engine import SentenceGroup
 
     def predict(inputs: Sequence[PairInput]) -> np.ndarray:
-        marked = [mark_pair(text, f, e) for text, f, e in inputs]
-        probs, _ = engine.predict(marked)
-        return probs
+        # one group per sentence text, so a one-pass model sees each sentence once
+        groups: dict[str, tuple[dict[tuple, int], list[tuple[int, int]], list[int]]] = {}
+        for row, (text, f, e) in enumerate(inputs):
+            spans, pairs, rows = groups.setdefault(text, ({}, [], []))
+            for span in (f, e):
+                spans.setdefault(span, len(spans))
+            pairs.append((spans[f], spans[e]))
+            rows.append(row)
+        batch = [SentenceGroup(text, list(spans), pairs) for text, (spans, pairs, _) in groups.items()]
+        probs, _ = engine.predict_groups(batch)
+        order = [row for _, _, rows in groups.values() for row in rows]
+        out = np.empty_like(probs)
+        out[order] = probs
+        return out
 
     return predict
 

@@ -12,7 +12,6 @@ from typing import Any, Iterable, Iterator, Optional, Sequence, Union
 from .attributes import relation_attributes
 from .pipeline import AnnotatedDocument, Sentence, annotate, build_pipeline
 from .relation.decode import decode_pairs
-from .relation.markers import MarkedPair, mark_pair
 from .schema import Document, Entity, Triple
 
 logger = logging.getLogger(__name__)
@@ -60,9 +59,36 @@ def candidate_pairs(sentence: Sentence, *, max_pairs: int = MAX_PAIRS_PER_SENTEN
     return pairs
 
 
-def _mark(sentence: Sentence, factor: Entity, effect: Entity) -> MarkedPair:
-    s = sentence.start
-    return mark_pair(sentence.text, (factor.start - s, factor.end - s, factor.label), (effect.start - s, effect.end - s, effect.label))
+def sentence_groups(
+    chunk: Sequence[AnnotatedDocument], *, max_pairs: int = MAX_PAIRS_PER_SENTENCE
+) -> tuple[list[Candidate], list[Any]]:
+    """The candidate pairs of annotated documents, and one model input group per sentence.
+
+    ``candidates[i]`` is row ``i`` of the probabilities that
+    :meth:`~axis_nlp.relation.engine.InferenceEngine.predict_groups` returns for ``groups``.
+    """
+    from .relation.engine import SentenceGroup
+
+    candidates: list[Candidate] = []
+    groups: list[SentenceGroup] = []
+    for index, annotated in enumerate(chunk):
+        for sentence in annotated.sentences:
+            pairs = candidate_pairs(sentence, max_pairs=max_pairs)
+            if not pairs:
+                continue
+            position: dict[int, int] = {}
+            spans: list[tuple[int, int, str]] = []
+            index_pairs: list[tuple[int, int]] = []
+            s = sentence.start
+            for factor, effect in pairs:
+                for entity in (factor, effect):
+                    if id(entity) not in position:
+                        position[id(entity)] = len(spans)
+                        spans.append((entity.start - s, entity.end - s, entity.label))
+                index_pairs.append((position[id(factor)], position[id(effect)]))
+                candidates.append(Candidate(index, annotated.document, sentence, factor, effect))
+            groups.append(SentenceGroup(sentence.text, spans, index_pairs))
+    return candidates, groups
 
 
 class Extractor:
@@ -86,6 +112,7 @@ class Extractor:
         docs_per_chunk: int = 64,
         max_pairs_per_sentence: int = MAX_PAIRS_PER_SENTENCE,
         overlap: Optional[bool] = None,
+        spacy_processes: int = 1,
     ) -> None:
         from .relation.engine import InferenceEngine
         from .relation.model import RelationClassifier, tokenizer_for
@@ -103,6 +130,8 @@ class Extractor:
         self.max_pairs_per_sentence = max_pairs_per_sentence
         #: run spaCy for the next chunk while the model works on this one (default: on CUDA)
         self.overlap = self.engine.device.type == "cuda" if overlap is None else overlap
+        #: spaCy worker processes (``nlp.pipe(n_process=...)``); output is the same for any number
+        self.spacy_processes = max(1, int(spacy_processes))
         self.stats = {"documents": 0, "sentences": 0, "pairs": 0, "triples": 0, "truncated": 0}
 
     @property
@@ -110,7 +139,7 @@ class Extractor:
         return self.model.name
 
     def annotate(self, documents: Iterable[Document], *, gold_entities: bool = False) -> Iterator[AnnotatedDocument]:
-        return annotate(self.nlp, documents, gold_entities=gold_entities)
+        return annotate(self.nlp, documents, gold_entities=gold_entities, n_process=self.spacy_processes)
 
     def extract(self, documents: Iterable[Document], *, gold_entities: bool = False) -> Iterator[Triple]:
         """Triples of every document, in document and sentence order."""
@@ -140,17 +169,11 @@ class Extractor:
                 yield from zip(chunk, self._triples_for(chunk))
 
     def _triples_for(self, chunk: Sequence[AnnotatedDocument]) -> list[list[Triple]]:
-        candidates: list[Candidate] = []
-        marked: list[MarkedPair] = []
-        for index, annotated in enumerate(chunk):
-            self.stats["documents"] += 1
-            for sentence in annotated.sentences:
-                self.stats["sentences"] += 1
-                for factor, effect in candidate_pairs(sentence, max_pairs=self.max_pairs_per_sentence):
-                    candidates.append(Candidate(index, annotated.document, sentence, factor, effect))
-                    marked.append(_mark(sentence, factor, effect))
+        self.stats["documents"] += len(chunk)
+        self.stats["sentences"] += sum(len(a.sentences) for a in chunk)
+        candidates, groups = sentence_groups(chunk, max_pairs=self.max_pairs_per_sentence)
         self.stats["pairs"] += len(candidates)
-        probs, truncated = self.engine.predict(marked)
+        probs, truncated = self.engine.predict_groups(groups)
         results: list[list[Triple]] = [[] for _ in chunk]
         # decode per sentence: at most one triple per unordered pair
         by_sentence: dict[tuple[int, int], list[int]] = {}

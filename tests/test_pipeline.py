@@ -135,3 +135,21 @@ def test_axis_review_text_finds_the_factors_and_effects() -> None:
     canon = {(e.canonical or "").lower() for e in annotated.entities}
     for expected in ("osteocalcin", "osteopontin", "sclerostin", "cortisol", "exercise"):
         assert any(expected in c for c in canon), expected
+
+
+def test_spacy_worker_processes_give_the_same_annotations() -> None:
+    """``n_process`` > 1 (the batch command's --spacy-processes) changes speed, not output."""
+    text = (FIXTURES.parent.parent / "examples" / "axis_review.txt").read_text(encoding="utf-8")
+    docs = [Document(id=f"d{i}", text=text if i % 2 else text[: len(text) // 2]) for i in range(6)]
+    nlp = build_pipeline()
+
+    def flat(n_process: int) -> list[tuple]:
+        return [
+            (a.document.id, s.start, s.end, tuple((e.start, e.end, e.label, e.canonical, e.id) for e in s.entities))
+            for a in annotate(nlp, docs, n_process=n_process, batch_size=2)
+            for s in a.sentences
+        ]
+
+    single = flat(1)
+    assert single and any(ents for *_, ents in single)
+    assert flat(2) == single

@@ -64,3 +64,46 @@ def mark_pair(
     if fs < es:
         return MarkedPair(marked, first_at, second_at)
     return MarkedPair(marked, second_at, first_at)
+
+
+@dataclass(frozen=True)
+class MarkedSentence:
+    """A sentence with every entity marked once: ``@ type * mention #``.
+
+    Used by the one-pass (``architecture = "sentence"``) model: the sentence is encoded once
+    and each ordered pair is classified from the marker states of its two entities.
+    """
+
+    text: str
+    opens: tuple[int, ...]  # offset of each entity's ``@`` in ``text`` (input entity order)
+    closes: tuple[int, ...]  # offset of each entity's ``#`` in ``text``
+
+
+def mark_entities(text: str, entities: "list[tuple[int, int, str]] | tuple[tuple[int, int, str], ...]") -> MarkedSentence:
+    """Insert one ``@ type * ... #`` marker pair per entity (nested or overlapping spans allowed)."""
+    inserts: list[tuple[int, int, int, int, str]] = []  # (offset, kind, tie, entity, string)
+    for k, (start, end, label) in enumerate(entities):
+        if not (0 <= start < end <= len(text)):
+            raise ValueError(f"entity offsets out of range for a text of {len(text)} characters: {(start, end, label)}")
+        # at one offset: closes first (shorter spans first), then opens (longer spans first)
+        inserts.append((end, 0, end - start, k, " #"))
+        inserts.append((start, 1, -(end - start), k, f"@ {type_word(label)} * "))
+    inserts.sort(key=lambda x: (x[0], x[1], x[2], x[3]))
+    opens = [0] * len(entities)
+    closes = [0] * len(entities)
+    parts: list[str] = []
+    cursor = 0
+    length = 0
+    for offset, kind, _tie, k, string in inserts:
+        chunk = text[cursor:offset]
+        parts.append(chunk)
+        length += len(chunk)
+        cursor = offset
+        if kind == 1:
+            opens[k] = length
+        else:
+            closes[k] = length + 1  # the '#' after the space
+        parts.append(string)
+        length += len(string)
+    parts.append(text[cursor:])
+    return MarkedSentence("".join(parts), tuple(opens), tuple(closes))

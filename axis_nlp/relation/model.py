@@ -34,6 +34,9 @@ class RelationModelConfig:
     labels: list[str] = field(default_factory=lambda: list(RELATION_LABELS))
     max_length: int = 192
     adapter: str = "lora"  # "lora" or "full"
+    #: "pair": one forward pass per marked (factor, effect) pair; "sentence": one pass per
+    #: sentence with every entity marked, each ordered pair classified from marker states
+    architecture: str = "pair"
     lora_r: int = 16
     lora_alpha: int = 32
     lora_dropout: float = 0.05
@@ -110,7 +113,7 @@ class RelationClassifier(nn.Module):
             encoder = _wrap_lora(encoder, config)
         elif config.adapter != "full":
             raise ValueError(f"adapter must be 'lora' or 'full', got {config.adapter!r}")
-        return cls(config, encoder)
+        return classifier_class(config.architecture)(config, encoder)
 
     # -- saving / loading -----------------------------------------------------------
     def save_pretrained(self, path: Union[str, Path], *, metrics: Optional[dict] = None, card: Optional[str] = None) -> Path:
@@ -167,7 +170,10 @@ class RelationClassifier(nn.Module):
                     raise ModelLoadError(f"cannot load the LoRA adapter: {exc}", path=adapter_dir) from exc
                 if merge:
                     encoder = encoder.merge_and_unload()
-        model = cls(config, encoder)
+        try:
+            model = classifier_class(config.architecture)(config, encoder)
+        except ValueError as exc:
+            raise ModelLoadError(str(exc), path=config_path) from exc
         try:
             model.head.load_state_dict(load_file(str(folder / HEAD_NAME)))
         except (SafetensorError, OSError, RuntimeError) as exc:
@@ -177,6 +183,70 @@ class RelationClassifier(nn.Module):
 
     def tokenizer(self) -> Any:
         return load_tokenizer(self.config.base_model)
+
+
+class SentenceRelationClassifier(RelationClassifier):
+    """One encoder pass per sentence; every entity is marked (``@ type * mention #``).
+
+    Each ordered pair (factor, effect) is classified from [CLS; factor ``@``; factor ``#``;
+    effect ``@``; effect ``#``; factor ``@`` x effect ``@``; mean of the tokens between the two
+    entities], so the order of the pair is carried by the head, not by the markers. A sentence
+    with n entities costs one forward pass instead of n(n-1).
+    """
+
+    def __init__(self, config: RelationModelConfig, encoder: nn.Module) -> None:
+        nn.Module.__init__(self)
+        self.config = config
+        self.encoder = encoder
+        hidden = encoder.config.hidden_size
+        self.head = nn.Sequential(
+            nn.Dropout(config.dropout),
+            nn.Linear(7 * hidden, hidden),
+            nn.GELU(),
+            nn.Dropout(config.dropout),
+            nn.Linear(hidden, len(config.labels)),
+        )
+
+    def forward(  # type: ignore[override]
+        self,
+        input_ids: torch.Tensor,
+        attention_mask: torch.Tensor,
+        pair_rows: torch.Tensor,
+        pair_tokens: torch.Tensor,
+    ) -> torch.Tensor:
+        """Logits of shape (pairs, labels).
+
+        ``pair_rows[p]`` is the batch row of pair ``p``; ``pair_tokens[p]`` holds the token
+        indices of (factor ``@``, factor ``#``, effect ``@``, effect ``#``) in that row.
+        """
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        batch, length, width = hidden.shape
+        flat = hidden.reshape(batch * length, width)
+        base = pair_rows * length
+        f_open, f_close, e_open, e_close = (flat[base + pair_tokens[:, k]] for k in range(4))
+        cls_state = flat[base]
+        # mean of the tokens strictly between the two entities (prefix sums: O(tokens), not O(pairs x tokens))
+        first_is_factor = pair_tokens[:, 0] <= pair_tokens[:, 2]
+        lo = torch.where(first_is_factor, pair_tokens[:, 1], pair_tokens[:, 3]) + 1
+        hi = torch.where(first_is_factor, pair_tokens[:, 2], pair_tokens[:, 0])  # exclusive
+        hi = torch.maximum(hi, lo)
+        prefix = torch.cat([hidden.new_zeros(batch, 1, width, dtype=torch.float32),
+                            hidden.float().cumsum(dim=1)], dim=1).reshape(batch * (length + 1), width)
+        rows1 = pair_rows * (length + 1)
+        count = (hi - lo).clamp(min=1).unsqueeze(-1).to(prefix.dtype)
+        between = ((prefix[rows1 + hi] - prefix[rows1 + lo]) / count).to(hidden.dtype)
+        pooled = torch.cat([cls_state, f_open, f_close, e_open, e_close, f_open * e_open, between], dim=-1)
+        return self.head(pooled)
+
+
+ARCHITECTURES = {"pair": RelationClassifier, "sentence": SentenceRelationClassifier}
+
+
+def classifier_class(architecture: str) -> type:
+    try:
+        return ARCHITECTURES[architecture]
+    except KeyError:
+        raise ValueError(f"unknown relation model architecture {architecture!r}; valid: {', '.join(ARCHITECTURES)}") from None
 
 
 def _wrap_lora(encoder: nn.Module, config: RelationModelConfig) -> nn.Module:

