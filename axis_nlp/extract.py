@@ -104,7 +104,7 @@ class Extractor:
         *,
         device: str = "auto",
         batch_size: int = 256,
-        max_tokens: int = 16384,
+        max_tokens: Optional[int] = None,
         nlp: Any = None,
         lexicon_path: Optional[str] = None,
         ner_model: Optional[str] = "auto",

@@ -63,6 +63,14 @@ def load_documents(n: int) -> list[Document]:
     return docs[:n]
 
 
+def flops_per_token(model: torch.nn.Module, avg_seq: float) -> float:
+    """BENCHMARK.md's estimate: 2 x non-embedding parameters + 4 x layers x hidden x sequence length."""
+    encoder = getattr(model, "encoder", model)
+    cfg = encoder.config
+    params = sum(p.numel() for n, p in encoder.named_parameters() if "embeddings" not in n)
+    return 2 * params + 4 * cfg.num_hidden_layers * cfg.hidden_size * avg_seq
+
+
 def timed(fn: Callable[[], Any], repeats: int) -> tuple[float, Any]:
     times, result = [], None
     for _ in range(repeats):
@@ -137,8 +145,9 @@ def bench_model(name: str, engine: InferenceEngine, groups: list[SentenceGroup],
     engine.stats.update(real_tokens=0, padded_tokens=0)
     t, p_b4 = timed(b4, args.repeats)
     padding = engine.stats["padded_tokens"] / max(1, engine.stats["real_tokens"] + engine.stats["padded_tokens"])
-    results[f"B4 model alone, bucketed [{name}]"] = {"seconds": t, "pairs": n_pairs, "pairs_s": n_pairs / t,
-                                                     "inputs": len(units), "real_tokens": real, "padding": padding}
+    results[f"B4 model alone, bucketed [{name}]"] = {
+        "seconds": t, "pairs": n_pairs, "pairs_s": n_pairs / t, "inputs": len(units), "real_tokens": real,
+        "padding": padding, "tflop_s": real * flops_per_token(engine.model, real / max(1, len(units))) / t / 1e12}
     agreement[f"[{name}] B1 vs B2"] = float((p_b1.argmax(1) == p_b2[: len(sample)].argmax(1)).mean())
     agreement[f"[{name}] B4 vs B2"] = float((p_b4.argmax(1) == p_b2.argmax(1)).mean())
     agreement[f"[{name}] max |B4 - B2| prob"] = float(np.abs(p_b4 - p_b2).max())
@@ -238,8 +247,8 @@ def main() -> None:
         f"- medians of {args.repeats} runs after a warm-up (B3: {max(1, args.repeats - 2)} run(s)); "
         f"'x B1' is pairs/s over B1 of the first model ({first})",
         "",
-        "| variant | seconds | pairs/s | docs/s | real tokens/s | padding | x B1 |",
-        "|---|---|---|---|---|---|---|",
+        "| variant | seconds | pairs/s | docs/s | real tokens/s | padding | x B1 | model TFLOP/s |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, r in results.items():
         pairs_s = r.get("pairs_s")
@@ -247,9 +256,10 @@ def main() -> None:
         pad = r.get("padding")
         lines.append(
             f"| {name} | {r['seconds']:.2f} | {pairs_s:.0f} | {r.get('docs_s', 0):.1f} | "
-            f"{tok_s:.0f} | {'-' if pad is None else f'{pad:.1%}'} | {pairs_s / base:.1f} |"
+            f"{tok_s:.0f} | {'-' if pad is None else f'{pad:.1%}'} | {pairs_s / base:.1f} | "
+            f"{'-' if 'tflop_s' not in r else format(r['tflop_s'], '.3f')} |"
             if pairs_s else
-            f"| {name} | {r['seconds']:.2f} | - | {r['docs_s']:.1f} | - | - | - |"
+            f"| {name} | {r['seconds']:.2f} | - | {r['docs_s']:.1f} | - | - | - | - |"
         )
     b3 = results[f"B3 engine end to end [{first}]"]["pairs_s"]
     b2 = results[f"B2 plain padded batches [{first}]"]["pairs_s"]

@@ -455,12 +455,12 @@ def finetune(shipped: Path, records: list[dict[str, Any]], steps: int, out: Path
     from dataclasses import asdict, replace
 
     from axis_nlp.relation.model import RelationClassifier
-    from axis_nlp.relation.train import build_dataset, fit
+    from axis_nlp.relation.train import fit, training_dataset
 
     started = time.time()
     model = RelationClassifier.from_pretrained(shipped, merge=False)
     tokenizer = model.tokenizer()
-    dataset = build_dataset(records, tokenizer, model.config.max_length)
+    dataset = training_dataset(model, records, tokenizer)
     epochs = steps * cfg.batch_size / len(dataset)
     run_cfg = replace(cfg, epochs=epochs, curated=curated, biored_train="", drugprot_train="")
     history, done = fit(model, tokenizer, dataset, run_cfg, device="cpu", log=log)

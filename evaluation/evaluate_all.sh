@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Reproduce every relation/entity report under evaluation/reports/ for a model (default: the shipped one).
-# Usage: bash evaluation/evaluate_all.sh [MODEL_DIR]
+# Usage: bash evaluation/evaluate_all.sh [MODEL_DIR [PAIR_MODEL_DIR]]
+# (the second model, default the one-pair-per-pass models/axis-relation-pair, gives the *_pair_model reports)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 MODEL=${1:-models/axis-relation}
+PAIR=${2:-models/axis-relation-pair}
 OUT=evaluation/reports
 mkdir -p "$OUT"
 SHARED=../shared/corpora
@@ -22,6 +24,12 @@ run relations_axis_dev_baseline  --corpus corpora/axis/axis_dev.jsonl --baseline
 run relations_biored_dev_model   --corpus "$SHARED/biored/Dev.BioC.JSON" --format bioc --model "$MODEL"
 run relations_biored_dev_baseline --corpus "$SHARED/biored/Dev.BioC.JSON" --format bioc --baseline
 run relations_drugprot_dev_model --corpus "$SHARED/drugprot/development" --format drugprot --limit 250 --model "$MODEL"
+run relations_drugprot_dev_full_model --corpus "$SHARED/drugprot/development" --format drugprot --model "$MODEL"
+if [ -d "$PAIR" ]; then
+  run relations_axis_dev_pair_model     --corpus corpora/axis/axis_dev.jsonl --model "$PAIR"
+  run relations_biored_dev_pair_model   --corpus "$SHARED/biored/Dev.BioC.JSON" --format bioc --model "$PAIR"
+  run relations_drugprot_dev_pair_model --corpus "$SHARED/drugprot/development" --format drugprot --limit 250 --model "$PAIR"
+fi
 run relations_drugprot_dev_baseline --corpus "$SHARED/drugprot/development" --format drugprot --limit 250 --baseline
 axis-nlp evaluate entities --corpus "$SHARED/biored/Dev.BioC.JSON" --json > "$OUT/entities_biored_dev.json"
 axis-nlp evaluate entities --corpus "$SHARED/biored/Dev.BioC.JSON" > "$OUT/entities_biored_dev.txt"

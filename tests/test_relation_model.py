@@ -131,3 +131,14 @@ def test_markers_wrap_factor_and_effect_in_either_order() -> None:
     assert "@ * gene or protein * osteocalcin @" in m.text
     with pytest.raises(ValueError):
         mark_pair(text, (0, 6, "X"), (3, 9, "Y"))
+
+
+def test_none_prior_correction_is_applied(tiny_base: str) -> None:
+    """none_bias multiplies the odds of ``none`` (the pair model's resampling correction)."""
+    model = RelationClassifier.from_base(RelationModelConfig(base_model=tiny_base, adapter="full", max_length=64), seed=1)
+    plain = _predict(model)
+    model.config.none_bias = 4.0
+    corrected = _predict(model)
+    none = RELATION_LABELS.index("none")
+    odds = lambda p: p[:, none] / (1 - p[:, none])  # noqa: E731
+    np.testing.assert_allclose(odds(corrected), 4.0 * odds(plain), rtol=1e-3)

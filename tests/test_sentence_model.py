@@ -147,3 +147,25 @@ def test_group_sentences_keeps_undirected_order_and_related_label() -> None:
     ]
     (ex,) = group_sentences(records)
     assert ex["pairs"] == [(0, 1)] and ex["labels"] == [RELATION_LABELS.index("decreases")]
+
+
+def test_extractor_with_a_one_pass_model_is_invariant_to_batching(tiny_base: str, tmp_path) -> None:
+    """End to end on the bundled review: same triples whatever the batch size, chunking or overlap."""
+    from axis_nlp.extract import Extractor
+    from axis_nlp.schema import Document
+
+    from .conftest import REPO
+
+    _trained(tiny_base, "full").save_pretrained(tmp_path / "m", card="# tiny one-pass model\n")
+    text = (REPO / "examples" / "axis_review.txt").read_text(encoding="utf-8")
+    docs = [Document(id=f"d{i}", text=text) for i in range(2)]
+
+    def keys(extractor: Extractor) -> list[tuple]:
+        return [(t.doc_id, t.factor.start, t.effect.start, t.direction, round(t.score, 3)) for t in extractor.extract(docs)]
+
+    plain = Extractor(tmp_path / "m", device="cpu", overlap=False)
+    reference = keys(plain)
+    assert reference and plain.engine.stats["sequences"] < plain.engine.stats["pairs"]
+    for variant in (Extractor(tmp_path / "m", device="cpu", batch_size=1, docs_per_chunk=1, nlp=plain.nlp),
+                    Extractor(tmp_path / "m", device="cpu", overlap=True, max_tokens=300, nlp=plain.nlp)):
+        assert keys(variant) == reference

@@ -133,8 +133,7 @@ def encode_pairs(tokenizer: Any, pairs: Sequence[MarkedPair], max_length: int) -
     if not pairs:
         return []
     enc = tokenizer([p.text for p in pairs], add_special_tokens=True, truncation=False, return_attention_mask=False)
-    cls_id = tokenizer.cls_token_id if tokenizer.cls_token_id is not None else tokenizer.bos_token_id
-    sep_id = tokenizer.sep_token_id if tokenizer.sep_token_id is not None else tokenizer.eos_token_id
+    cls_id, sep_id = _special_ids(tokenizer)
     out: list[EncodedPair] = []
     for i, pair in enumerate(pairs):
         ids = enc["input_ids"][i]
@@ -145,23 +144,15 @@ def encode_pairs(tokenizer: Any, pairs: Sequence[MarkedPair], max_length: int) -
         if len(ids) <= max_length:
             out.append(EncodedPair(ids, fi, ei))
             continue
-        inner = ids[1:-1]
-        budget = max_length - 2
-        lo, hi = min(fi, ei) - 1, max(fi, ei) - 1
-        if hi - lo + 1 > budget:
-            start = max(0, lo - 2)
-        else:
-            spare = budget - (hi - lo + 1)
-            start = max(0, min(lo - spare // 2, len(inner) - budget))
-        window = inner[start: start + budget]
-        new_f = fi - 1 - start + 1
-        new_e = ei - 1 - start + 1
-        if not (0 < new_f <= len(window)) or not (0 < new_e <= len(window)):
-            # the two entities are further apart than the model can see: clamp into the window
-            new_f = min(max(new_f, 1), len(window))
-            new_e = min(max(new_e, 1), len(window))
-        out.append(EncodedPair([cls_id, *window, sep_id], new_f, new_e, truncated=True))
+        window, shift = _window(ids, (fi, ei), max_length, cls_id, sep_id)
+        # entities further apart than the model can see are clamped into the window
+        new_f, new_e = (min(max(p - shift, 1), len(window) - 2) for p in (fi, ei))
+        out.append(EncodedPair(window, new_f, new_e, truncated=True))
     return out
+
+
+CUDA_MAX_TOKENS = 16384
+CPU_MAX_TOKENS = 2048
 
 
 def token_budget_batches(lengths: Sequence[int], max_tokens: int, max_batch: int) -> list[list[int]]:
@@ -191,14 +182,17 @@ class InferenceEngine:
         tokenizer: Any,
         *,
         device: str = "auto",
-        max_tokens: int = 16384,
+        max_tokens: Optional[int] = None,
         max_batch: int = 256,
         pad_id: Optional[int] = None,
     ) -> None:
         self.device = resolve_device(device)
         self.model = model.to(self.device).eval()
         self.tokenizer = tokenizer
-        self.max_tokens = max_tokens
+        #: padded tokens per forward pass: large on a GPU (throughput), small on a CPU, where
+        #: 2k-token batches ran 1.45x faster than 16k ones (less padding, cache-sized
+        #: activations; measured in evaluation/README.md)
+        self.max_tokens = max_tokens or (CUDA_MAX_TOKENS if self.device.type == "cuda" else CPU_MAX_TOKENS)
         self.max_batch = max_batch
         self.max_length = int(getattr(model.config, "max_length", 192))
         self.pad_id = pad_id if pad_id is not None else (tokenizer.pad_token_id or 0)
@@ -288,6 +282,7 @@ class InferenceEngine:
         return ids, mask
 
     def _logits_to_probs(self, logits: torch.Tensor) -> np.ndarray:
+        """Softmax with the prior correction of ``none``; called inside ``inference_mode``."""
         if self.none_offset:
             logits[:, self.none_index] += self.none_offset
         return torch.softmax(logits, dim=-1).cpu().numpy()
@@ -310,9 +305,9 @@ class InferenceEngine:
             pair_rows = pair_rows.pin_memory().to(self.device, non_blocking=True)
             pair_tokens = pair_tokens.pin_memory().to(self.device, non_blocking=True)
         with torch.inference_mode(), torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=cuda):
-            logits = self.model(ids, mask, pair_rows, pair_tokens).float()
+            probs = self._logits_to_probs(self.model(ids, mask, pair_rows, pair_tokens).float())
         self._count(len(pair_rows), ids, mask)
-        return self._logits_to_probs(logits)
+        return probs
 
     def _forward(self, encoded: Sequence[EncodedPair], batch: list[int]) -> np.ndarray:
         ids, mask = self._padded(encoded, batch)
@@ -323,6 +318,6 @@ class InferenceEngine:
             ids, mask = ids.pin_memory().to(self.device, non_blocking=True), mask.pin_memory().to(self.device, non_blocking=True)
             f_idx, e_idx = f_idx.to(self.device, non_blocking=True), e_idx.to(self.device, non_blocking=True)
         with torch.inference_mode(), torch.autocast(device_type="cuda", dtype=torch.bfloat16, enabled=cuda):
-            logits = self.model(ids, mask, f_idx, e_idx).float()
+            probs = self._logits_to_probs(self.model(ids, mask, f_idx, e_idx).float())
         self._count(len(batch), ids, mask)
-        return self._logits_to_probs(logits)
+        return probs

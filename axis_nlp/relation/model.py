@@ -69,6 +69,17 @@ class RelationModelConfig:
         return cls(**known)
 
 
+def _head(config: RelationModelConfig, hidden: int, states: int) -> nn.Sequential:
+    """The MLP over ``states`` concatenated hidden states (same layout in every saved model)."""
+    return nn.Sequential(
+        nn.Dropout(config.dropout),
+        nn.Linear(states * hidden, hidden),
+        nn.GELU(),
+        nn.Dropout(config.dropout),
+        nn.Linear(hidden, len(config.labels)),
+    )
+
+
 class RelationClassifier(nn.Module):
     """Encoder + [CLS; factor-marker; effect-marker] -> MLP -> label logits."""
 
@@ -76,14 +87,7 @@ class RelationClassifier(nn.Module):
         super().__init__()
         self.config = config
         self.encoder = encoder
-        hidden = encoder.config.hidden_size
-        self.head = nn.Sequential(
-            nn.Dropout(config.dropout),
-            nn.Linear(3 * hidden, hidden),
-            nn.GELU(),
-            nn.Dropout(config.dropout),
-            nn.Linear(hidden, len(config.labels)),
-        )
+        self.head = _head(config, encoder.config.hidden_size, 3)
 
     @property
     def name(self) -> str:
@@ -198,14 +202,7 @@ class SentenceRelationClassifier(RelationClassifier):
         nn.Module.__init__(self)
         self.config = config
         self.encoder = encoder
-        hidden = encoder.config.hidden_size
-        self.head = nn.Sequential(
-            nn.Dropout(config.dropout),
-            nn.Linear(7 * hidden, hidden),
-            nn.GELU(),
-            nn.Dropout(config.dropout),
-            nn.Linear(hidden, len(config.labels)),
-        )
+        self.head = _head(config, encoder.config.hidden_size, 7)
 
     def forward(  # type: ignore[override]
         self,

@@ -291,6 +291,13 @@ def build_sentence_dataset(examples: list[dict[str, Any]], tokenizer: Any, max_l
     ])
 
 
+def training_dataset(model: RelationClassifier, records: list[dict[str, Any]], tokenizer: Any) -> Any:
+    """The dataset :func:`fit` needs for ``model``'s architecture, from pair records."""
+    if isinstance(model, SentenceRelationClassifier):
+        return build_sentence_dataset(group_sentences(records), tokenizer, model.config.max_length)
+    return build_dataset(records, tokenizer, model.config.max_length)
+
+
 def _batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
     """Shuffled batches of similar length (sorted within chunks of 50 batches)."""
     order = list(range(len(lengths)))
