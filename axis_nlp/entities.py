@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .errors import ConfigError
 from .lexicon import Lexicon, keep_non_overlapping, load_lexicon
@@ -122,10 +122,8 @@ class AxisEntityRecognizer:
         """
         by_span = {(e["start"], e["end"]): e for e in found}
         definitions: dict[str, Optional[dict]] = {}
-        for short in doc._.abbreviations or []:
-            long_form = short._.long_form
-            if long_form is None:
-                continue
+        pairs = _abbreviation_pairs(doc)
+        for short, long_form in pairs:
             key = short.text
             if key in definitions:
                 continue
@@ -149,7 +147,7 @@ class AxisEntityRecognizer:
         by_span: dict[tuple[int, int], list[dict]] = {}
         for e in out:
             by_span.setdefault((e["start"], e["end"]), []).append(e)
-        for short in doc._.abbreviations or []:
+        for short, _ in pairs:
             definition = definitions.get(short.text)
             if definition is None:
                 continue
@@ -164,6 +162,22 @@ class AxisEntityRecognizer:
                 out.append(new)
                 by_span[span] = [new]
         return out
+
+
+def _abbreviation_pairs(doc: Doc) -> list[tuple[Span, Span]]:
+    """(short form, long form) spans from scispaCy's ``doc._.abbreviations``, in either form.
+
+    The detector stores Spans with ``._.long_form``, or, built with ``make_serializable``
+    (as :func:`axis_nlp.pipeline.build_pipeline` does, so docs can cross process
+    boundaries in ``nlp.pipe(n_process=...)``), dicts of token offsets.
+    """
+    pairs = []
+    for short in doc._.abbreviations or []:
+        if isinstance(short, dict):
+            pairs.append((doc[short["short_start"]:short["short_end"]], doc[short["long_start"]:short["long_end"]]))
+        elif isinstance(short._.long_form, Span):
+            pairs.append((short, short._.long_form))
+    return pairs
 
 
 def _resolve_overlaps(found: list[dict]) -> list[dict]:

@@ -77,7 +77,8 @@ def build_pipeline(
         if abbreviations:
             import scispacy.abbreviation  # noqa: F401  (registers "abbreviation_detector")
 
-            nlp.add_pipe("abbreviation_detector")
+            # serializable: plain dicts in doc._.abbreviations, so n_process > 1 can ship docs back
+            nlp.add_pipe("abbreviation_detector", config={"make_serializable": True})
         nlp.add_pipe(
             "axis_entities",
             config={"lexicon_path": lexicon_path, "ner_model": ner_model, "propagate_abbreviations": abbreviations},

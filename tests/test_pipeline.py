@@ -93,6 +93,20 @@ def test_abbreviation_defined_in_document_is_propagated(nlp) -> None:
     assert bbb and bbb[0].canonical == "blood-brain barrier"
 
 
+def test_abbreviations_propagate_from_the_detectors_span_form_too(mini_lexicon: str) -> None:
+    """A user's own pipeline with scispaCy's default (Span) abbreviations works like ours (dicts)."""
+    import scispacy.abbreviation  # noqa: F401
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("axis_sentences")
+    nlp.add_pipe("abbreviation_detector")
+    nlp.add_pipe("axis_entities", config={"lexicon_path": mini_lexicon})
+    doc = nlp("Bone gla protein (BGP) is made by osteoblasts. Later, BGP crossed the BBB in mice.")
+    assert doc._.abbreviations and not isinstance(doc._.abbreviations[0], dict)
+    bgp = [e for e in doc._.axis_entities if e["text"] == "BGP"]
+    assert len(bgp) == 2 and all(e["canonical"] == "osteocalcin" for e in bgp)
+
+
 def test_document_definition_overrides_lexicon_abbreviation(nlp) -> None:
     text = "Atopic dermatitis (AD) is common. AD was treated."
     (annotated,) = annotate(nlp, [Document(id="d", text=text)])
