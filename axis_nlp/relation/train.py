@@ -12,7 +12,7 @@ import math
 import random
 import time
 import tomllib
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Optional, Union
 
@@ -42,6 +42,9 @@ class TrainConfig:
     max_length: int = 160
     name: str = "axis-relation"
     version: str = "0.1.0"
+    #: warm start: a saved relation model folder whose encoder (adapter) and head training
+    #: continues from; its architecture and adapter settings win over the ones above
+    init_from: str = ""
     # data (paths relative to the repository root unless absolute; "" disables a source)
     axis_train: str = "corpora/axis/axis_train.jsonl"
     axis_dev: str = "corpora/axis/axis_dev.jsonl"
@@ -367,24 +370,25 @@ def train(
         torch.set_num_threads(config.threads)
     dev = resolve_device(device)
     sentence_mode = config.architecture == "sentence"
-    if sentence_mode:
-        # whole sentences are the unit: the axis sentences are repeated, nothing is subsampled
-        # by pair, so the label prior of training is the corpus's own (none_bias 1)
-        none_bias = 1.0
+    if config.init_from:
+        model = warm_start(config)
+        sentence_mode = model.config.architecture == "sentence"
+        config = replace(config, architecture=model.config.architecture, base_model=model.config.base_model,
+                         adapter=model.config.adapter, lora_r=model.config.lora_r, lora_alpha=model.config.lora_alpha,
+                         max_length=model.config.max_length)
     else:
-        none_bias = round(max(1, config.axis_repeat) / max(config.axis_none_keep, 1e-3), 3) if config.axis_train else 1.0
-    model_cfg = RelationModelConfig(
-        base_model=config.base_model, adapter=config.adapter, lora_r=config.lora_r, lora_alpha=config.lora_alpha,
-        max_length=config.max_length, name=config.name, version=config.version, architecture=config.architecture,
-        none_bias=none_bias,
-    )
-    model = RelationClassifier.from_base(model_cfg, seed=config.seed)
+        model_cfg = RelationModelConfig(
+            base_model=config.base_model, adapter=config.adapter, lora_r=config.lora_r, lora_alpha=config.lora_alpha,
+            max_length=config.max_length, name=config.name, version=config.version, architecture=config.architecture,
+            none_bias=_none_bias(config),
+        )
+        model = RelationClassifier.from_base(model_cfg, seed=config.seed)
     tokenizer = model.tokenizer()
     if sentence_mode:
-        from dataclasses import replace
-
         records = collect_training_records(replace(config, axis_repeat=1, axis_none_keep=1.0), log=log)
         examples = sentence_examples(records, config, random.Random(config.seed), log=log)
+    else:
+        records = collect_training_records(config, log=log)
     counts: dict[str, dict[str, int]] = {}
     if sentence_mode:
         records = [{"source": ex["source"], "label": RELATION_LABELS[label]} for ex in examples for label in ex["labels"]]
@@ -416,6 +420,29 @@ def train(
     card = model_card(config, metrics)
     model.save_pretrained(out, metrics=metrics, card=card)
     return metrics
+
+
+def warm_start(config: TrainConfig) -> RelationClassifier:
+    """The model of ``config.init_from`` ready to train further: its adapter unmerged and
+    trainable, its head, its architecture; renamed to the config's name and version."""
+    path = _path(config.init_from)
+    assert path is not None
+    model = RelationClassifier.from_pretrained(path, merge=False)
+    if model.config.adapter == "full":
+        for parameter in model.encoder.parameters():
+            parameter.requires_grad_(True)
+    model.config.name, model.config.version = config.name, config.version
+    model.config.none_bias = _none_bias(replace(config, architecture=model.config.architecture))
+    return model
+
+
+def _none_bias(config: TrainConfig) -> float:
+    """The inference-time prior correction that undoes this run's resampling of pairs."""
+    if config.architecture == "sentence":
+        # whole sentences are the unit: the axis sentences are repeated, nothing is subsampled
+        # by pair, so the label prior of training is the corpus's own
+        return 1.0
+    return round(max(1, config.axis_repeat) / max(config.axis_none_keep, 1e-3), 3) if config.axis_train else 1.0
 
 
 def fit(
