@@ -64,6 +64,7 @@ def test_train_writes_a_loadable_model_with_card_and_metrics(tiny_base: str, tmp
     saved = json.loads((out / "config.json").read_text())
     assert saved["architecture"] == architecture and saved["name"] == "toy-relation"
     assert (out / "adapter" / "adapter_model.safetensors").exists() and (out / "README.md").exists()
+    assert len(metrics["lineage"]) == 1 and "Trained in" not in (out / "README.md").read_text()
     assert _probabilities(out).shape == (12, 5)
 
 
@@ -81,6 +82,10 @@ def test_warm_start_continues_from_the_given_model(tiny_base: str, tmp_path: Pat
     saved = json.loads((frozen / "config.json").read_text())
     assert saved["architecture"] == "sentence" and saved["lora_r"] == 4 and saved["version"] == "0.0.2"
     assert metrics["config"]["init_from"] == str(first)
+    # the card and metrics say which stages made the model
+    assert [stage["model"] for stage in metrics["lineage"]] == ["toy-relation@0.0.1", "toy-relation@0.0.2"]
+    assert metrics["lineage"][1]["init_from"] == str(first) and metrics["lineage"][0]["steps"] == 6
+    assert "Trained in 2 stages" in (frozen / "README.md").read_text()
     # while a fresh start from the base with the same settings is a different model
     fresh = tmp_path / "fresh"
     train(_config(tiny_base, corpus, architecture="sentence", lr=0.0, head_lr=0.0), fresh, device="cpu", log=lambda _: None)

@@ -405,6 +405,7 @@ def train(
     history, step = fit(model, tokenizer, dataset, config, device=dev, log=log, started=started)
     model.eval()
     metrics: dict[str, Any] = {"train_pairs": len(records), "train_counts": counts, "history": history,
+                               "train_sentences": len(examples) if sentence_mode else None,
                                "steps": step, "minutes": round((time.time() - started) / 60, 2), "device": str(dev)}
     dev_path = _path(config.axis_dev)
     out = Path(output_dir)
@@ -417,6 +418,7 @@ def train(
         metrics["axis_dev"] = {k: v for k, v in scores.items() if k != "predictions"}
         log(f"axis dev micro F1 {scores['micro']['f1']:.3f} (macro {scores['macro_f1']:.3f})")
     metrics["config"] = asdict(config)
+    metrics["lineage"] = lineage(config, metrics)
     card = model_card(config, metrics)
     model.save_pretrained(out, metrics=metrics, card=card)
     return metrics
@@ -434,6 +436,34 @@ def warm_start(config: TrainConfig) -> RelationClassifier:
     model.config.name, model.config.version = config.name, config.version
     model.config.none_bias = _none_bias(replace(config, architecture=model.config.architecture))
     return model
+
+
+def lineage(config: TrainConfig, metrics: dict[str, Any]) -> list[dict[str, Any]]:
+    """The training stages that made a model, oldest first: the warm-start model's own lineage
+    (from its ``metrics.json``) followed by this run."""
+    stages: list[dict[str, Any]] = []
+    if config.init_from:
+        init = _path(config.init_from)
+        try:
+            previous = json.loads((init / "metrics.json").read_text(encoding="utf-8")) if init else {}
+        except (OSError, json.JSONDecodeError):
+            previous = {}
+        stages = list(previous.get("lineage") or [])
+        if not stages and previous:
+            cfg = previous.get("config", {})
+            stages = [_stage(cfg.get("name", "?"), cfg.get("version", "?"), cfg.get("init_from", ""), previous)]
+    stages.append(_stage(config.name, config.version, config.init_from, metrics))
+    return stages
+
+
+def _stage(name: str, version: str, init_from: str, metrics: dict[str, Any]) -> dict[str, Any]:
+    cfg = metrics.get("config", {})
+    return {
+        "model": f"{name}@{version}", "init_from": init_from, "epochs": cfg.get("epochs"), "steps": metrics.get("steps"),
+        "minutes": metrics.get("minutes"), "device": metrics.get("device"),
+        "train_sentences": metrics.get("train_sentences"), "train_pairs": metrics.get("train_pairs"),
+        "axis_dev_micro_f1": metrics.get("axis_dev", {}).get("micro", {}).get("f1"),
+    }
 
 
 def _none_bias(config: TrainConfig) -> float:
@@ -538,6 +568,26 @@ predicts `increases | decreases | associated | no_effect | none`.
   (`@ * type * factor @`, `# ^ type ^ effect #`), [CLS; factor marker; effect marker] -> MLP head."""
 
 
+def _reproduce_text(config: TrainConfig, metrics: dict[str, Any]) -> str:
+    recipe = "training/relations.toml" if config.architecture == "sentence" else "training/relations_pair.toml"
+    stages = metrics.get("lineage") or []
+    if len(stages) <= 1:
+        return f"```\naxis-nlp train relations {recipe} -o models/{config.name}\n```"
+    rows = "\n".join(
+        f"| {n} | {st['model']} | {st['init_from'] or '(base encoder)'} | {st['epochs']} | {st['steps']} | {st['minutes']} |"
+        for n, st in enumerate(stages, 1)
+    )
+    return f"""Trained in {len(stages)} stages, each continuing the one before (`init_from`), with the recipe
+`{recipe}` as it stood at that stage and the overrides of `metrics.json` (`config`):
+
+| stage | model | started from | epochs | steps | minutes |
+|---|---|---|---|---|---|
+{rows}
+
+The last stage: `axis-nlp train relations {recipe} -o models/{config.name} --set init_from=PREVIOUS_STAGE`
+with the settings in `metrics.json`."""
+
+
 def model_card(config: TrainConfig, metrics: dict[str, Any]) -> str:
     dev = metrics.get("axis_dev", {})
     rows = "\n".join(
@@ -564,9 +614,7 @@ tags: [relation-extraction, biomedical, osteoimmunology{', lora' if config.adapt
 Micro F1 (four directions): {micro.get('f1', float('nan')):.3f}; macro F1: {dev.get('macro_f1', float('nan')):.3f}.
 
 ## Reproduce
-```
-axis-nlp train relations {'training/relations.toml -o models/axis-relation' if config.architecture == 'sentence' else 'training/relations_pair.toml -o models/axis-relation-pair'}
-```
+{_reproduce_text(config, metrics)}
 Intended use: research literature mining about the osteoimmune-brain axis. Triples are
 machine readings of text, not verified facts; check the evidence sentence.
 """
