@@ -369,10 +369,8 @@ def train(
     if config.threads:
         torch.set_num_threads(config.threads)
     dev = resolve_device(device)
-    sentence_mode = config.architecture == "sentence"
     if config.init_from:
         model = warm_start(config)
-        sentence_mode = model.config.architecture == "sentence"
         config = replace(config, architecture=model.config.architecture, base_model=model.config.base_model,
                          adapter=model.config.adapter, lora_r=model.config.lora_r, lora_alpha=model.config.lora_alpha,
                          max_length=model.config.max_length)
@@ -383,6 +381,7 @@ def train(
             none_bias=_none_bias(config),
         )
         model = RelationClassifier.from_base(model_cfg, seed=config.seed)
+    sentence_mode = config.architecture == "sentence"
     tokenizer = model.tokenizer()
     if sentence_mode:
         records = collect_training_records(replace(config, axis_repeat=1, axis_none_keep=1.0), log=log)
@@ -430,9 +429,6 @@ def warm_start(config: TrainConfig) -> RelationClassifier:
     path = _path(config.init_from)
     assert path is not None
     model = RelationClassifier.from_pretrained(path, merge=False)
-    if model.config.adapter == "full":
-        for parameter in model.encoder.parameters():
-            parameter.requires_grad_(True)
     model.config.name, model.config.version = config.name, config.version
     model.config.none_bias = _none_bias(replace(config, architecture=model.config.architecture))
     return model
@@ -448,18 +444,16 @@ def lineage(config: TrainConfig, metrics: dict[str, Any]) -> list[dict[str, Any]
             previous = json.loads((init / "metrics.json").read_text(encoding="utf-8")) if init else {}
         except (OSError, json.JSONDecodeError):
             previous = {}
-        stages = list(previous.get("lineage") or [])
-        if not stages and previous:
-            cfg = previous.get("config", {})
-            stages = [_stage(cfg.get("name", "?"), cfg.get("version", "?"), cfg.get("init_from", ""), previous)]
-    stages.append(_stage(config.name, config.version, config.init_from, metrics))
+        stages = list(previous.get("lineage") or ([_stage(previous)] if previous else []))
+    stages.append(_stage(metrics))
     return stages
 
 
-def _stage(name: str, version: str, init_from: str, metrics: dict[str, Any]) -> dict[str, Any]:
+def _stage(metrics: dict[str, Any]) -> dict[str, Any]:
+    """One row of :func:`lineage`, from a run's metrics (its ``config`` included)."""
     cfg = metrics.get("config", {})
     return {
-        "model": f"{name}@{version}", "init_from": init_from, "epochs": cfg.get("epochs"), "steps": metrics.get("steps"),
+        "model": f"{cfg.get('name', '?')}@{cfg.get('version', '?')}", "init_from": cfg.get("init_from", ""), "epochs": cfg.get("epochs"), "steps": metrics.get("steps"),
         "minutes": metrics.get("minutes"), "device": metrics.get("device"),
         "train_sentences": metrics.get("train_sentences"), "train_pairs": metrics.get("train_pairs"),
         "axis_dev_micro_f1": metrics.get("axis_dev", {}).get("micro", {}).get("f1"),
