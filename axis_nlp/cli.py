@@ -301,6 +301,49 @@ def evaluate_entities(
     typer.echo(json.dumps(scores, indent=2) if as_json else format_entity_scores(scores))
 
 
+class MatchMode(str, Enum):
+    overlap = "overlap"
+    exact = "exact"
+
+
+@evaluate_app.command("triples")
+def evaluate_triples(
+    corpus: Path = typer.Option(..., "--corpus", help="Axis corpus JSONL (or a curated file in that format) with gold relations."),
+    model: Optional[str] = typer.Option(None, "--model", help="Relation model folder (default: the bundled model)."),
+    match: MatchMode = typer.Option(MatchMode.overlap, "--match", help="Entity spans match when they overlap, or only when exactly equal."),
+    lexicon: Optional[Path] = typer.Option(None, "--lexicon"),
+    ner_model: str = typer.Option("auto", "--ner-model", help="auto, none, or a scispaCy/spaCy NER model name or path."),
+    device: str = typer.Option("auto", "--device"),
+    as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+) -> None:
+    """End to end, as `axis-nlp extract` runs: recognised entities, then triples, against the gold triples."""
+    _setup_logging(False)
+    from .corpus import read_axis_records
+    from .evaluate import evaluate_end_to_end
+    from .extract import Extractor
+    from .metrics import format_scores
+
+    try:
+        records = list(read_axis_records(corpus))
+        extractor = Extractor(model, device=device, lexicon_path=str(lexicon) if lexicon else None, ner_model=ner_model)
+        scores = evaluate_end_to_end(extractor, records, match=match.value)
+    except AxisError as exc:
+        _fail(str(exc))
+    scores["model"] = extractor.model_name
+    scores["corpus"] = str(corpus)
+    if as_json:
+        typer.echo(json.dumps(scores, indent=2))
+        return
+    title = (f"{scores['model']} end to end on {corpus} ({scores['sentences']} sentences, {scores['gold_relations']} gold "
+             f"relations, {scores['predicted_triples']} predicted triples; spans match by {scores['match']})")
+    typer.echo(format_scores(scores, title))
+    args = scores["arguments_recognised"]
+    typer.echo(f"gold relations with both arguments recognised: {args['both_found']} of {args['relations']} ({args['share']:.3f})")
+    for key, a in scores["attributes_on_matches"].items():
+        if a["of"]:
+            typer.echo(f"{key} agrees on matched triples: {a['agree']} of {a['of']} ({a['accuracy']:.3f})")
+
+
 @train_app.command("relations")
 def train_relations(
     config: Optional[Path] = typer.Argument(None, help="Training config (TOML); default training/relations.toml."),

@@ -122,3 +122,102 @@ def load_eval_records(path: str, corpus_format: str = "axis", *, limit: Optional
     if corpus_format == "drugprot":
         return converters.drugprot_pairs(converters.read_drugprot(path, limit=limit))
     raise ConfigError(f"unknown corpus format {corpus_format!r}; valid: axis, bioc, pubtator, drugprot")
+
+
+# -- end to end: raw text -> recognised entities -> triples, against gold triples -----------------
+
+MATCH_MODES = ("overlap", "exact")
+
+
+def _same_span(a: tuple[int, int], b: tuple[int, int], match: str) -> bool:
+    if match == "exact":
+        return a == b
+    return a[0] < b[1] and b[0] < a[1]
+
+
+def score_triples(
+    records: Sequence[dict[str, Any]],
+    predicted: dict[str, Sequence[dict[str, Any]]],
+    *,
+    entities: Optional[dict[str, Sequence[tuple[int, int]]]] = None,
+    match: str = "overlap",
+) -> dict[str, Any]:
+    """Per-direction scores of predicted triples against the gold relations of sentence records.
+
+    ``records`` are axis corpus records (text, entities with offsets, relations by entity
+    index); ``predicted[record id]`` are triples as ``axis-nlp extract`` writes them (offsets
+    into the record's text). A prediction matches a gold relation when its factor and effect
+    spans match the gold ones (``overlap``: share a character; ``exact``: same offsets) in
+    the same order. Same pair, other direction: a confusion; reversed order or a pair the gold
+    leaves unrelated: a false positive (and the gold relation, if any, a miss). Each gold
+    relation and each prediction is used once. ``entities[record id]``, the recognised entity
+    spans, splits the misses into those whose arguments were not both recognised and the rest.
+    """
+    if match not in MATCH_MODES:
+        raise ValueError(f"match must be one of {', '.join(MATCH_MODES)}, got {match!r}")
+    items: list[tuple[str, str]] = []
+    args_found = args_total = 0
+    attribute_agree = {"hedged": [0, 0], "negated": [0, 0]}
+    for record in records:
+        ents = record["entities"]
+        gold = [((ents[r["factor"]]["start"], ents[r["factor"]]["end"]), (ents[r["effect"]]["start"], ents[r["effect"]]["end"]), r)
+                for r in record.get("relations", [])]
+        preds = [((t["factor"]["start"], t["factor"]["end"]), (t["effect"]["start"], t["effect"]["end"]), t)
+                 for t in predicted.get(record["id"], [])]
+        used_gold: set[int] = set()
+        used_pred: set[int] = set()
+        # same direction first, then the same pair with another direction (a confusion)
+        for same_direction in (True, False):
+            for gi, (gf, ge, g) in enumerate(gold):
+                if gi in used_gold:
+                    continue
+                for pi, (pf, pe, p) in enumerate(preds):
+                    if pi in used_pred or not (_same_span(gf, pf, match) and _same_span(ge, pe, match)):
+                        continue
+                    if same_direction != (p["direction"] == g["direction"]):
+                        continue
+                    used_gold.add(gi)
+                    used_pred.add(pi)
+                    items.append((g["direction"], p["direction"]))
+                    for key in attribute_agree:
+                        if p.get(key) is not None and key in g:
+                            attribute_agree[key][0] += bool(p[key]) == bool(g[key])
+                            attribute_agree[key][1] += 1
+                    break
+        found = entities.get(record["id"], []) if entities is not None else None
+        for gi, (gf, ge, g) in enumerate(gold):
+            if found is not None:
+                args_total += 1
+                args_found += any(_same_span(gf, s, match) for s in found) and any(_same_span(ge, s, match) for s in found)
+            if gi not in used_gold:
+                items.append((g["direction"], "none"))
+        items.extend(("none", p["direction"]) for pi, (_, _, p) in enumerate(preds) if pi not in used_pred)
+    scores = relation_scores(items)
+    scores["sentences"] = len(records)
+    scores["gold_relations"] = sum(len(r.get("relations", [])) for r in records)
+    scores["predicted_triples"] = sum(len(predicted.get(r["id"], [])) for r in records)
+    scores["match"] = match
+    if entities is not None:
+        scores["arguments_recognised"] = {"relations": args_total, "both_found": args_found,
+                                          "share": round(args_found / args_total, 4) if args_total else 0.0}
+    scores["attributes_on_matches"] = {k: {"agree": a, "of": n, "accuracy": round(a / n, 4) if n else None}
+                                       for k, (a, n) in attribute_agree.items()}
+    return scores
+
+
+def evaluate_end_to_end(extractor: Any, records: Sequence[dict[str, Any]], *, match: str = "overlap") -> dict[str, Any]:
+    """Run the whole extractor (entity recognition included) on each record's text and score it.
+
+    This is what a user of ``axis-nlp extract`` gets on new text; the ``relations``
+    evaluation gives the model the gold entities instead.
+    """
+    from .schema import Document, Section
+
+    documents = [Document(id=r["id"], text=r["text"], sections=[Section("text", 0, len(r["text"]))]) for r in records]
+    predicted: dict[str, list[dict[str, Any]]] = {}
+    entities: dict[str, list[tuple[int, int]]] = {}
+    for annotated, triples in extractor.extract_annotated(documents):
+        doc_id = annotated.document.id
+        predicted[doc_id] = [t.to_dict() for t in triples]
+        entities[doc_id] = [(e.start, e.end) for e in annotated.entities]
+    return score_triples(records, predicted, entities=entities, match=match)
