@@ -31,6 +31,9 @@ if [ -d "$PAIR" ]; then
   run relations_drugprot_dev_pair_model --corpus "$SHARED/drugprot/development" --format drugprot --limit 250 --model "$PAIR"
 fi
 run relations_drugprot_dev_baseline --corpus "$SHARED/drugprot/development" --format drugprot --limit 250 --baseline
+# end to end (entities recognised, not given), as `axis-nlp extract` runs on new text
+axis-nlp evaluate triples --corpus corpora/axis/axis_dev.jsonl --model "$MODEL" --json > "$OUT/triples_axis_dev_end_to_end.json"
+axis-nlp evaluate triples --corpus corpora/axis/axis_dev.jsonl --model "$MODEL" > "$OUT/triples_axis_dev_end_to_end.txt"
 axis-nlp evaluate entities --corpus "$SHARED/biored/Dev.BioC.JSON" --json > "$OUT/entities_biored_dev.json"
 axis-nlp evaluate entities --corpus "$SHARED/biored/Dev.BioC.JSON" > "$OUT/entities_biored_dev.txt"
 axis-nlp evaluate entities --corpus "$SHARED/biored/Dev.BioC.JSON" --ner-model none --json > "$OUT/entities_biored_dev_lexicon_only.json"
