@@ -445,7 +445,11 @@ def lineage(config: TrainConfig, metrics: dict[str, Any]) -> list[dict[str, Any]
         except (OSError, json.JSONDecodeError):
             previous = {}
         stages = list(previous.get("lineage") or ([_stage(previous)] if previous else []))
-    stages.append(_stage(metrics))
+    stage = _stage(metrics)
+    if stages:
+        # the model continued, by name and version: its folder may be overwritten by this one
+        stage["init_from"] = stages[-1]["model"]
+    stages.append(stage)
     return stages
 
 
