@@ -319,12 +319,13 @@ def evaluate_triples(
     """End to end, as `axis-nlp extract` runs: recognised entities, then triples, against the gold triples."""
     _setup_logging(False)
     from .corpus import read_axis_records
-    from .evaluate import evaluate_end_to_end
+    from .evaluate import check_records, evaluate_end_to_end
     from .extract import Extractor
     from .metrics import format_scores
 
     try:
         records = list(read_axis_records(corpus))
+        check_records(records, corpus)
         extractor = Extractor(model, device=device, lexicon_path=str(lexicon) if lexicon else None, ner_model=ner_model)
         scores = evaluate_end_to_end(extractor, records, match=match.value)
     except AxisError as exc:

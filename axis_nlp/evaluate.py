@@ -205,6 +205,30 @@ def score_triples(
     return scores
 
 
+def check_records(records: Sequence[dict[str, Any]], path: Any = None) -> None:
+    """Raise a :class:`~axis_nlp.errors.CorpusError` naming the first record that cannot be scored."""
+    from .errors import CorpusError
+
+    seen: set[str] = set()
+    for n, record in enumerate(records, 1):
+        rid = record.get("id") if isinstance(record, dict) else None
+        where = f"record {n} ({rid})" if rid is not None else f"record {n}"
+        if not isinstance(record, dict) or not isinstance(record.get("text"), str) or rid is None:
+            raise CorpusError(f"{where}: needs an id and a text", path=path)
+        if rid in seen:
+            raise CorpusError(f"{where}: duplicate id", path=path)
+        seen.add(rid)
+        entities = record.get("entities")
+        if not isinstance(entities, list) or any(not {"start", "end"} <= set(e) for e in entities):
+            raise CorpusError(f"{where}: needs entities with start and end offsets (a built axis corpus file)", path=path)
+        for r in record.get("relations") or []:
+            for end in ("factor", "effect"):
+                if not isinstance(r.get(end), int) or not 0 <= r[end] < len(entities):
+                    raise CorpusError(f"{where}: relation {end} {r.get(end)!r} is not an entity index", path=path)
+            if "direction" not in r:
+                raise CorpusError(f"{where}: relation without a direction", path=path)
+
+
 def evaluate_end_to_end(extractor: Any, records: Sequence[dict[str, Any]], *, match: str = "overlap") -> dict[str, Any]:
     """Run the whole extractor (entity recognition included) on each record's text and score it.
 

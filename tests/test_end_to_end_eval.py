@@ -8,7 +8,8 @@ import pytest
 from typer.testing import CliRunner
 
 from axis_nlp.cli import app
-from axis_nlp.evaluate import score_triples
+from axis_nlp.errors import CorpusError
+from axis_nlp.evaluate import check_records, score_triples
 
 TEXT = "Serum osteocalcin improves memory, whereas IL-6 promotes bone loss in mice."
 
@@ -77,3 +78,23 @@ def test_evaluate_triples_runs_the_shipped_extractor_end_to_end(tmp_path) -> Non
     assert scores["micro"]["tp"] >= 1
     missing = CliRunner().invoke(app, ["evaluate", "triples", "--corpus", str(tmp_path / "nope.jsonl")])
     assert missing.exit_code != 0 and "nope.jsonl" in missing.stderr
+
+
+@pytest.mark.parametrize("record, problem", [
+    ({"id": "s1", "text": TEXT, "entities": [{"text": "IL-6", "label": "GENE_OR_PROTEIN"}]}, "start and end"),
+    (dict(RECORD, relations=[{"factor": 0, "effect": 9, "direction": "increases"}]), "effect 9"),
+    ({"text": TEXT, "entities": []}, "needs an id"),
+])
+def test_records_that_cannot_be_scored_are_named(record, problem) -> None:
+    with pytest.raises(CorpusError, match=problem) as info:
+        check_records([RECORD | {"id": "s0"}, record], "mine.jsonl")
+    assert "mine.jsonl" in str(info.value) and "record 2" in str(info.value)
+    with pytest.raises(CorpusError, match="duplicate"):
+        check_records([RECORD, RECORD])
+
+
+def test_evaluate_triples_names_the_file_and_record_of_a_source_record(tmp_path) -> None:
+    corpus = tmp_path / "src.jsonl"
+    corpus.write_text(json.dumps({"id": "a", "text": TEXT, "entities": [{"text": "IL-6", "label": "GENE_OR_PROTEIN"}]}) + "\n")
+    result = CliRunner().invoke(app, ["evaluate", "triples", "--corpus", str(corpus)])
+    assert result.exit_code != 0 and "src.jsonl" in result.stderr and "record 1 (a)" in result.stderr
