@@ -143,16 +143,19 @@ def read_axis_records(path: Union[str, Path]) -> Iterator[dict[str, Any]]:
                     raise CorpusError(f"line {line_no}: invalid JSON ({exc})", path=path) from exc
 
 
-def axis_documents(path: Union[str, Path]) -> list[Any]:
-    """Sentence records of an axis corpus file as Documents with their entities given."""
+def record_document(record: dict[str, Any], *, given_entities: bool = True) -> Any:
+    """One sentence record as a Document: its text, and its entities when ``given_entities``."""
     from .schema import Document, Entity, Section
 
-    docs = []
-    for record in read_axis_records(path):
-        entities = [Entity(e["text"], e["start"], e["end"], e["label"], source="given") for e in record["entities"]]
-        docs.append(Document(id=record["id"], text=record["text"], entities=entities,
-                             sections=[Section("text", 0, len(record["text"]))]))
-    return docs
+    entities = ([Entity(e["text"], e["start"], e["end"], e["label"], source="given") for e in record["entities"]]
+                if given_entities else [])
+    return Document(id=record["id"], text=record["text"], entities=entities,
+                    sections=[Section("text", 0, len(record["text"]))])
+
+
+def axis_documents(path: Union[str, Path]) -> list[Any]:
+    """Sentence records of an axis corpus file as Documents with their entities given."""
+    return [record_document(record) for record in read_axis_records(path)]
 
 
 def _ent(entity: dict[str, Any]) -> dict[str, Any]:

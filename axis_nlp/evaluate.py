@@ -7,6 +7,7 @@ from typing import Any, Callable, Iterable, Optional, Sequence
 
 import numpy as np
 
+from .attributes import _overlaps
 from .metrics import relation_scores
 from .relation.decode import decode_pairs
 from .schema import RELATION_LABELS
@@ -130,9 +131,7 @@ MATCH_MODES = ("overlap", "exact")
 
 
 def _same_span(a: tuple[int, int], b: tuple[int, int], match: str) -> bool:
-    if match == "exact":
-        return a == b
-    return a[0] < b[1] and b[0] < a[1]
+    return a == b if match == "exact" else _overlaps(a, b)
 
 
 def score_triples(
@@ -235,9 +234,9 @@ def evaluate_end_to_end(extractor: Any, records: Sequence[dict[str, Any]], *, ma
     This is what a user of ``axis-nlp extract`` gets on new text; the ``relations``
     evaluation gives the model the gold entities instead.
     """
-    from .schema import Document, Section
+    from .corpus import record_document
 
-    documents = [Document(id=r["id"], text=r["text"], sections=[Section("text", 0, len(r["text"]))]) for r in records]
+    documents = [record_document(r, given_entities=False) for r in records]
     predicted: dict[str, list[dict[str, Any]]] = {}
     entities: dict[str, list[tuple[int, int]]] = {}
     for annotated, triples in extractor.extract_annotated(documents):
