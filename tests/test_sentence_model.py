@@ -10,7 +10,11 @@ from axis_nlp.evaluate import evaluate_records, model_predictor
 from axis_nlp.relation.engine import InferenceEngine, SentenceGroup, encode_sentences
 from axis_nlp.relation.markers import mark_entities
 from axis_nlp.relation.model import RelationClassifier, RelationModelConfig, SentenceRelationClassifier
-from axis_nlp.relation.train import TrainConfig, build_sentence_dataset, fit, group_sentences
+import random
+
+from axis_nlp.relation.train import (
+    TrainConfig, build_sentence_dataset, entity_names, fit, group_sentences, sentence_examples, swap_entities,
+)
 from axis_nlp.schema import RELATION_LABELS
 
 from .conftest import toy_records
@@ -147,6 +151,43 @@ def test_group_sentences_keeps_undirected_order_and_related_label() -> None:
     ]
     (ex,) = group_sentences(records)
     assert ex["pairs"] == [(0, 1)] and ex["labels"] == [RELATION_LABELS.index("decreases")]
+
+
+def test_swap_entities_rewrites_mentions_and_offsets_but_keeps_pairs_and_labels() -> None:
+    text = "Osteocalcin raises memory, and osteocalcin lowers anxiety."
+    example = {"text": text, "source": "axis", "entities": [(0, 11, GENE), (19, 25, "PHENOTYPE_OR_PROCESS"),
+                                                            (31, 42, GENE), (50, 57, "PHENOTYPE_OR_PROCESS")],
+               "pairs": [(0, 1), (2, 3)], "labels": [0, 1], "weights": [1.0, 1.0]}
+    names = {GENE: ["interleukin-6 receptor"], "PHENOTYPE_OR_PROCESS": ["bone loss"]}
+    swapped = swap_entities(example, names, random.Random(0))
+    assert swapped["text"] == "Interleukin-6 receptor raises bone loss, and interleukin-6 receptor lowers bone loss."
+    assert [swapped["text"][s:e] for s, e, _ in swapped["entities"]] == [
+        "Interleukin-6 receptor", "bone loss", "interleukin-6 receptor", "bone loss"]
+    assert [label for _, _, label in swapped["entities"]] == [label for _, _, label in example["entities"]]
+    assert swapped["pairs"] == example["pairs"] and swapped["labels"] == example["labels"]
+    assert example["text"] == text  # the original is not modified
+    nested = {**example, "entities": [(0, 11, GENE), (0, 25, "PHENOTYPE_OR_PROCESS")], "pairs": [(0, 1)], "labels": [0]}
+    assert swap_entities(nested, names, random.Random(0)) is nested
+
+
+def test_entity_swap_replaces_a_share_of_the_axis_repeats_only() -> None:
+    records = toy_records()
+    examples = group_sentences(records)
+    names = entity_names(examples)
+    assert sorted(names) == [GENE, "PHENOTYPE_OR_PROCESS"] and all(names.values())
+    plain = sentence_examples(records, TrainConfig(axis_repeat=3), random.Random(0), log=lambda _: None)
+    assert len(plain) == 3 * len(examples) and {ex["text"] for ex in plain} == {ex["text"] for ex in examples}
+    swapped = sentence_examples(records, TrainConfig(axis_repeat=3, entity_swap=1.0), random.Random(0), log=lambda _: None)
+    assert len(swapped) == len(plain)
+    assert [ex["text"] for ex in swapped[: len(examples)]] == [ex["text"] for ex in examples]  # the first copy is kept
+    changed = [ex for ex in swapped[len(examples):] if ex["text"] not in {e["text"] for e in examples}]
+    assert len(changed) > len(examples)  # most of the repeats read differently
+    def fold(name: str) -> str:  # a name moved to the start of the sentence is capitalised
+        return name[:1].lower() + name[1:]
+
+    for ex in changed:
+        for start, end, label in ex["entities"]:
+            assert fold(ex["text"][start:end]) in {fold(n) for n in names[label]}
 
 
 def test_extractor_with_a_one_pass_model_is_invariant_to_batching(tiny_base: str, tmp_path) -> None:

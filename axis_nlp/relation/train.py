@@ -51,6 +51,10 @@ class TrainConfig:
     axis_weight: float = 1.0
     axis_repeat: int = 3  # related axis pairs are repeated this often per epoch
     axis_none_keep: float = 1.0  # share of unrelated axis pairs kept
+    #: sentence architecture: share of the repeated axis sentences (all but the first copy)
+    #: whose entity mentions are swapped for other names of the same type, so that the model
+    #: learns directions from the wording rather than from the names (0: off)
+    entity_swap: float = 0.0
     biored_train: str = "../shared/corpora/biored/Train.BioC.JSON"
     biored_max_pairs: int = 6000
     drugprot_train: str = "../shared/corpora/drugprot/training"
@@ -241,12 +245,57 @@ def group_sentences(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
+def entity_names(examples: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Names by entity type for :func:`swap_entities`: the distinct mentions of ``examples``
+    (the training sentences themselves, so no held-out name enters through the swap)."""
+    names: dict[str, set[str]] = {}
+    for ex in examples:
+        for start, end, label in ex["entities"]:
+            names.setdefault(label, set()).add(ex["text"][start:end])
+    return {label: sorted(values) for label, values in names.items()}
+
+
+def swap_entities(example: dict[str, Any], names: dict[str, list[str]], rng: random.Random) -> dict[str, Any]:
+    """A copy of a sentence example with every entity mention replaced by a random name of the
+    same type; a mention repeated in the sentence gets the same name each time. Offsets are
+    recomputed; pairs and labels are unchanged. Sentences with overlapping or nested entity
+    spans are returned as they are."""
+    spans = example["entities"]
+    order = sorted(range(len(spans)), key=lambda i: (spans[i][0], spans[i][1]))
+    if any(spans[b][0] < spans[a][1] for a, b in zip(order, order[1:])):
+        return example
+    text = example["text"]
+    chosen: dict[tuple[str, str], str] = {}
+    pieces: list[str] = []
+    new_spans: list[tuple[int, int, str]] = list(spans)
+    pos = length = 0
+    for i in order:
+        start, end, label = spans[i]
+        surface = text[start:end]
+        pool = names.get(label)
+        name = chosen.setdefault((label, surface), rng.choice(pool) if pool else surface)
+        if start == 0:
+            name = name[:1].upper() + name[1:]
+        pieces.append(text[pos:start])
+        length += start - pos
+        new_spans[i] = (length, length + len(name), label)
+        pieces.append(name)
+        length += len(name)
+        pos = end
+    pieces.append(text[pos:])
+    return {**example, "text": "".join(pieces), "entities": new_spans}
+
+
 def sentence_examples(
     records: list[dict[str, Any]], config: TrainConfig, rng: random.Random, *, log: Any = print
 ) -> list[dict[str, Any]]:
-    """Sentence examples for the one-pass model: axis sentences ``axis_repeat`` times, external
-    sentences (with at least one pair) capped at ``external_max_sentences`` per source."""
+    """Sentence examples for the one-pass model: axis sentences ``axis_repeat`` times (a share
+    ``entity_swap`` of the repeats with swapped entity names), external sentences (with at
+    least one pair) capped at ``external_max_sentences`` per source."""
     examples = group_sentences(records)
+    names: dict[str, list[str]] = {}
+    if config.entity_swap > 0:
+        names = entity_names([ex for ex in examples if ex["source"] == "axis"])
     out: list[dict[str, Any]] = []
     by_source: dict[str, list[dict[str, Any]]] = {}
     for ex in examples:
@@ -257,7 +306,10 @@ def sentence_examples(
                 items = rng.sample(items, config.external_max_sentences)
             out += items
         elif source == "axis":
-            out += items * max(1, config.axis_repeat)
+            out += items
+            for _ in range(max(1, config.axis_repeat) - 1):
+                out += [swap_entities(ex, names, rng) if names and rng.random() < config.entity_swap else ex
+                        for ex in items]
         else:
             out += items
         log(f"{source}: {len(items)} sentences")
