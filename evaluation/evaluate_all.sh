@@ -40,4 +40,5 @@ axis-nlp evaluate entities --corpus "$SHARED/biored/Dev.BioC.JSON" --ner-model n
 axis-nlp evaluate entities --corpus "$SHARED/biored/Dev.BioC.JSON" --ner-model none > "$OUT/entities_biored_dev_lexicon_only.txt"
 axis-nlp evaluate entities --corpus corpora/axis/axis_dev.jsonl --format axis > "$OUT/entities_axis_dev.txt"
 axis-nlp evaluate entities --corpus corpora/axis/axis_dev.jsonl --format axis --json > "$OUT/entities_axis_dev.json"
+axis-nlp evaluate entities --corpus corpora/axis/axis_dev.jsonl --format axis --ner-model none > "$OUT/entities_axis_dev_lexicon_only.txt"
 echo "reports written to $OUT"
