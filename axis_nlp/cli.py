@@ -412,6 +412,40 @@ def corpus_build(corpus_dir: Optional[Path] = typer.Argument(None, help="Axis co
     typer.echo(json.dumps(counts))
 
 
+@corpus_app.command("check")
+def corpus_check(
+    corpus_dir: Optional[Path] = typer.Argument(None, help="Axis corpus folder (with src/)."),
+    similarity: float = typer.Option(0.55, "--similarity", min=0.0, max=1.0,
+                                     help="Word-set Jaccard above which two sentences are near-duplicates."),
+    hints: bool = typer.Option(True, "--hints/--no-hints", help="Also list 'associated' relations that may state a sign."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per finding."),
+) -> None:
+    """Check the authored corpus for near-duplicate sentences and doubtful relations.
+
+    Exits 1 when it finds near-duplicates or no_effect relations without negated: true; the
+    signed-'associated' hints are for reading and do not fail the check.
+    """
+    from .corpus import AXIS_DIR
+    from .corpus_check import check_axis_corpus
+
+    try:
+        findings = check_axis_corpus(corpus_dir or AXIS_DIR, similarity=similarity)
+    except AxisError as exc:
+        _fail(str(exc))
+    if not hints:
+        findings = [f for f in findings if f.kind != "signed_associated"]
+    for finding in findings:
+        typer.echo(json.dumps(finding.to_dict(), ensure_ascii=False) if as_json
+                   else f"{finding.kind}\t{finding.id}\t{finding.where}\t{finding.message}")
+    counts: dict[str, int] = {}
+    for finding in findings:
+        counts[finding.kind] = counts.get(finding.kind, 0) + 1
+    if not as_json:
+        typer.echo(f"{len(findings)} findings: {json.dumps(counts)}", err=True)
+    if counts.get("near_duplicate") or counts.get("no_effect_not_negated"):
+        raise typer.Exit(1)
+
+
 def _register_command_modules() -> None:
     import importlib
     import importlib.util

@@ -97,12 +97,11 @@ def resolve_source_record(record: dict[str, Any], where: str) -> dict[str, Any]:
     return out
 
 
-def build_axis_corpus(
-    corpus_dir: Union[str, Path] = AXIS_DIR, *, dev_fraction: float = 0.2
-) -> dict[str, int]:
-    """Resolve ``src/*.jsonl`` into ``axis_train.jsonl`` and ``axis_dev.jsonl`` (stable hash split)."""
+def read_source_records(corpus_dir: Union[str, Path] = AXIS_DIR) -> list[tuple[str, dict[str, Any]]]:
+    """Every authored record of ``corpus_dir/src/*.jsonl``, resolved and validated, with its
+    ``file:line``; a bad record or a duplicate id is a :class:`CorpusError` naming the line."""
     corpus_dir = Path(corpus_dir)
-    records: list[dict[str, Any]] = []
+    out: list[tuple[str, dict[str, Any]]] = []
     seen: set[str] = set()
     for src in sorted((corpus_dir / "src").glob("*.jsonl")):
         with src.open(encoding="utf-8") as handle:
@@ -118,9 +117,17 @@ def build_axis_corpus(
                 if record["id"] in seen:
                     raise CorpusError(f"{where}: duplicate id {record['id']!r}")
                 seen.add(record["id"])
-                records.append(record)
+                out.append((where, record))
+    return out
+
+
+def build_axis_corpus(
+    corpus_dir: Union[str, Path] = AXIS_DIR, *, dev_fraction: float = 0.2
+) -> dict[str, int]:
+    """Resolve ``src/*.jsonl`` into ``axis_train.jsonl`` and ``axis_dev.jsonl`` (stable hash split)."""
+    corpus_dir = Path(corpus_dir)
     splits: dict[str, list] = {"train": [], "dev": []}
-    for record in records:
+    for _, record in read_source_records(corpus_dir):
         splits["dev" if _stable_fraction(record["id"]) < dev_fraction else "train"].append(record)
     for name, items in splits.items():
         with (corpus_dir / f"axis_{name}.jsonl").open("w", encoding="utf-8") as handle:
