@@ -425,6 +425,8 @@ def corpus_check(
     Exits 1 when it finds near-duplicates or no_effect relations without negated: true; the
     signed-'associated' hints are for reading and do not fail the check.
     """
+    from collections import Counter
+
     from .corpus import AXIS_DIR
     from .corpus_check import check_axis_corpus
 
@@ -437,9 +439,7 @@ def corpus_check(
     for finding in findings:
         typer.echo(json.dumps(finding.to_dict(), ensure_ascii=False) if as_json
                    else f"{finding.kind}\t{finding.id}\t{finding.where}\t{finding.message}")
-    counts: dict[str, int] = {}
-    for finding in findings:
-        counts[finding.kind] = counts.get(finding.kind, 0) + 1
+    counts = Counter(finding.kind for finding in findings)
     if not as_json:
         typer.echo(f"{len(findings)} findings: {json.dumps(counts)}", err=True)
     if counts.get("near_duplicate") or counts.get("no_effect_not_negated"):

@@ -108,5 +108,5 @@ def relation_findings(records: list[tuple[str, dict[str, Any]]]) -> list[Finding
 
 def check_axis_corpus(corpus_dir: Union[str, Path] = AXIS_DIR, *, similarity: float = 0.55) -> list[Finding]:
     """Every finding of the authored corpus under ``corpus_dir/src`` (see the module doc)."""
-    records = read_source_records(Path(corpus_dir))
+    records = read_source_records(corpus_dir)
     return near_duplicates(records, threshold=similarity) + relation_findings(records)
