@@ -428,21 +428,21 @@ def corpus_check(
     from collections import Counter
 
     from .corpus import AXIS_DIR
-    from .corpus_check import check_axis_corpus
+    from .corpus_check import ERROR_KINDS, check_axis_corpus
 
     try:
         findings = check_axis_corpus(corpus_dir or AXIS_DIR, similarity=similarity)
     except AxisError as exc:
         _fail(str(exc))
     if not hints:
-        findings = [f for f in findings if f.kind != "signed_associated"]
+        findings = [f for f in findings if f.kind in ERROR_KINDS]
     for finding in findings:
         typer.echo(json.dumps(finding.to_dict(), ensure_ascii=False) if as_json
                    else f"{finding.kind}\t{finding.id}\t{finding.where}\t{finding.message}")
     counts = Counter(finding.kind for finding in findings)
     if not as_json:
         typer.echo(f"{len(findings)} findings: {json.dumps(counts)}", err=True)
-    if counts.get("near_duplicate") or counts.get("no_effect_not_negated"):
+    if any(counts[kind] for kind in ERROR_KINDS):
         raise typer.Exit(1)
 
 

@@ -31,6 +31,8 @@ SIGN_WORDS = re.compile(
 )
 #: characters either side of the trigger searched for a sign word
 SIGN_WINDOW = 40
+#: finding kinds that fail the check; the others are hints to read
+ERROR_KINDS = frozenset({"near_duplicate", "no_effect_not_negated"})
 
 
 @dataclass
@@ -64,7 +66,8 @@ def near_duplicates(
     index: dict[str, list[int]] = {}
     findings: list[Finding] = []
     for i, ws in enumerate(words):
-        candidates = {j for w in ws if df[w] <= limit for j in index.get(w, ())}
+        rare = [w for w in ws if df[w] <= limit]
+        candidates = {j for w in rare for j in index.get(w, ())}
         best: Optional[tuple[float, int]] = None
         for j in candidates:
             score = len(ws & words[j]) / len(ws | words[j])
@@ -76,9 +79,8 @@ def near_duplicates(
             findings.append(Finding("near_duplicate", record["id"], where,
                                     f"close to {other['id']} ({records[best[1]][0]}): {other['text'][:90]}",
                                     other=other["id"], score=round(best[0], 3)))
-        for w in ws:
-            if df[w] <= limit:
-                index.setdefault(w, []).append(i)
+        for w in rare:
+            index.setdefault(w, []).append(i)
     return findings
 
 
