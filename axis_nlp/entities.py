@@ -7,7 +7,8 @@ offsets into ``doc.text``) and mirrors the token-aligned ones to ``doc.ents``.
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+import re
+from typing import Any, Callable, Optional
 
 import spacy
 from spacy.language import Language
@@ -20,6 +21,17 @@ logger = logging.getLogger(__name__)
 
 #: a statistical NER span that starts or ends with one of these is a boundary error: dropped
 _EDGE_WORDS = {"and", "or", "of", "the", "a", "an", "in", "on", "with", "by", "to", "for", "from", "as", "at", "via"}
+
+#: the name of an axis or a crosstalk ("bone–brain axis", "gut–bone–brain axis", "brain–bone
+#: crosstalk", "leptin–melanocortin axis"): group 1 holds the dash-joined members
+AXIS_COMPOUND = re.compile(
+    r"\b((?:[^\W\d_]+\s?[-‐‑–—/]\s?)+[^\W\d_]+)\s+"
+    r"(?:axis|axes|crosstalk|cross-talk|interplay|communication|connection|connections)\b",
+    re.IGNORECASE,
+)
+
+#: members that make an axis an axis between organs, besides the lexicon's ANATOMY words
+ORGAN_WORDS = frozenset({"bone", "bones", "fat", "adipose", "osteoimmune", "immune", "microbiota", "microbiome"})
 
 #: labels of external NER models mapped to ours (unknown labels are dropped)
 EXTERNAL_LABELS = {
@@ -101,7 +113,7 @@ class AxisEntityRecognizer:
         if self.propagate_abbreviations and Doc.has_extension("abbreviations"):
             found = self._apply_abbreviations(doc, found)
 
-        entities = _resolve_overlaps(found)
+        entities = _resolve_overlaps(drop_axis_compound_organs(text, found, self._is_organ))
         doc._.axis_entities = entities
         spans = []
         for e in entities:
@@ -113,6 +125,10 @@ class AxisEntityRecognizer:
         except ValueError:  # token alignment clash: the plain data above stays authoritative
             pass
         return doc
+
+    def _is_organ(self, word: str) -> bool:
+        concept = self.lexicon.lookup(word)
+        return word.lower() in ORGAN_WORDS or (concept is not None and concept.label == "ANATOMY")
 
     def _apply_abbreviations(self, doc: Doc, found: list[dict]) -> list[dict]:
         """Give every use of a defined short form the concept of its long form.
@@ -178,6 +194,34 @@ def _abbreviation_pairs(doc: Doc) -> list[tuple[Span, Span]]:
         elif isinstance(short._.long_form, Span):
             pairs.append((short, short._.long_form))
     return pairs
+
+
+def drop_axis_compound_organs(text: str, found: list[dict], is_organ: Callable[[str], bool]) -> list[dict]:
+    """Drop the entities that only name the members of an axis between organs.
+
+    In "the bone–brain axis" or "gut–bone–brain crosstalk" the organs name a field of study, not
+    an organ the sentence speaks of (corpora/axis/GUIDELINES.md), so neither they nor a
+    statistical span over the compound are entities. An axis counts as one between organs when
+    a member is an organ (``is_organ``). Kept: entities given by the caller, lexicon entities of
+    other types ("leptin" in "leptin–brain axis") and lexicon names of the whole axis
+    ("hypothalamic–pituitary–adrenal axis").
+    """
+    spans = []
+    for m in AXIS_COMPOUND.finditer(text):
+        if any(is_organ(word) for word in re.split(r"\s?[-‐‑–—/]\s?", m.group(1))):
+            spans.append((m.start(1), m.end(1), m.end()))
+    if not spans:
+        return found
+
+    def names_a_member(e: dict) -> bool:
+        for start, members_end, end in spans:
+            if start <= e["start"] and e["end"] <= end:
+                covers_head = e["end"] > members_end
+                curated = e["source"] in ("lexicon", "abbreviation")
+                return not (covers_head and curated) and (e["label"] == "ANATOMY" or not curated)
+        return False
+
+    return [e for e in found if e["source"] == "given" or not names_a_member(e)]
 
 
 def _resolve_overlaps(found: list[dict]) -> list[dict]:

@@ -7,6 +7,7 @@ import json
 import pytest
 import spacy
 
+from axis_nlp.entities import drop_axis_compound_organs
 from axis_nlp.lexicon import Lexicon, load_lexicon
 from axis_nlp.pipeline import annotate, build_pipeline
 from axis_nlp.readers import read_path
@@ -149,6 +150,48 @@ def test_axis_review_text_finds_the_factors_and_effects() -> None:
     canon = {(e.canonical or "").lower() for e in annotated.entities}
     for expected in ("osteocalcin", "osteopontin", "sclerostin", "cortisol", "exercise"):
         assert any(expected in c for c in canon), expected
+
+
+def test_organs_that_only_name_an_axis_are_not_entities() -> None:
+    """"brain" in "the bone–brain axis" names a field of study; "brain" on its own is the organ."""
+    nlp = build_pipeline()
+    text = (
+        "The bone–brain axis offers new targets for the prevention of dementia and osteoporosis. "
+        "Along the gut-bone-brain axis, dysbiosis may cause bone loss. "
+        "Osteocalcin acts on the brain, and the hypothalamic–pituitary–adrenal axis controls cortisol."
+    )
+    (annotated,) = annotate(nlp, [Document(id="axis", text=text)])
+    found = [(e.text, e.start) for e in annotated.entities]
+    axis_words = {"bone", "brain", "gut"}
+    first, second = text.index("bone–brain axis"), text.index("gut-bone-brain axis")
+    assert not [t for t, start in found if t.lower() in axis_words and start in range(first, first + 11)]
+    assert not [t for t, start in found if t.lower() in axis_words and start in range(second, second + 14)]
+    assert ("brain", text.index("brain, and")) in found
+    assert ("hypothalamic–pituitary–adrenal axis", text.index("hypothalamic")) in found
+    assert {"dementia", "osteoporosis", "dysbiosis", "bone loss", "Osteocalcin"} <= {t for t, _ in found}
+
+
+def test_axis_compound_rule_keeps_other_types_named_axes_and_given_entities() -> None:
+    text = "Signalling along the leptin-brain axis, the bone-brain axis and the Wnt-catenin axis"
+    organs = {"brain", "bone"}.__contains__
+
+    def ent(word: str, label: str, source: str, nth: int = 0) -> dict:
+        start = [i for i in range(len(text)) if text.startswith(word, i)][nth]
+        return {"start": start, "end": start + len(word), "label": label, "source": source}
+
+    found = [
+        ent("leptin", "GENE_OR_PROTEIN", "lexicon"),       # kept: not an organ, curated
+        ent("brain", "ANATOMY", "lexicon"),                # dropped: an organ naming the axis
+        ent("bone", "ANATOMY", "given"),                   # kept: the caller's annotation
+        ent("brain", "ANATOMY", "ner", 1),                 # dropped
+        ent("bone-brain axis", "PHENOTYPE_OR_PROCESS", "ner"),  # dropped: a statistical span over the name
+        ent("Wnt", "GENE_OR_PROTEIN", "ner"),              # kept: no organ among the members
+    ]
+    kept = drop_axis_compound_organs(text, found, organs)
+    assert [(text[e["start"]:e["end"]], e["source"]) for e in kept] == [("leptin", "lexicon"), ("bone", "given"), ("Wnt", "ner")]
+    named = [ent("leptin-brain axis", "ANATOMY", "lexicon")]
+    assert drop_axis_compound_organs(text, named, organs) == named
+    assert drop_axis_compound_organs("the brain and the bone", found, organs) == found
 
 
 def test_spacy_worker_processes_give_the_same_annotations() -> None:
