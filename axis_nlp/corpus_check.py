@@ -11,6 +11,9 @@ but would mislead training or evaluation:
   relations ``increases``/``decreases``; a hint to read, not always an error (the sign word may
   belong to another clause).
 - ``no_effect_not_negated``: a ``no_effect`` relation without ``negated: true``.
+- ``axis_member_entity``: an entity inside the name of an axis between organs ("brain" in "the
+  bone–brain axis"), which the guidelines leave unannotated; usually a later, standalone mention
+  was meant and its ``occurrence`` is missing.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ import re
 from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Optional, Union
+from typing import Any, Callable, Optional, Union
 
 from .corpus import AXIS_DIR, read_source_records
+from .entities import organ_axis_spans, organ_test
+from .lexicon import load_lexicon
 
 _WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 SIGN_WORDS = re.compile(
@@ -32,7 +37,7 @@ SIGN_WORDS = re.compile(
 #: characters either side of the trigger searched for a sign word
 SIGN_WINDOW = 40
 #: finding kinds that fail the check; the others are hints to read
-ERROR_KINDS = frozenset({"near_duplicate", "no_effect_not_negated"})
+ERROR_KINDS = frozenset({"near_duplicate", "no_effect_not_negated", "axis_member_entity"})
 
 
 @dataclass
@@ -108,7 +113,23 @@ def relation_findings(records: list[tuple[str, dict[str, Any]]]) -> list[Finding
     return findings
 
 
+def axis_member_findings(records: list[tuple[str, dict[str, Any]]], is_organ: Callable[[str], bool]) -> list[Finding]:
+    """``axis_member_entity`` errors: entities inside the members of an axis between organs."""
+    findings: list[Finding] = []
+    for where, record in records:
+        spans = organ_axis_spans(record["text"], is_organ)
+        for e in record["entities"] if spans else ():
+            for start, members_end, end in spans:
+                if start <= e["start"] and e["end"] <= members_end:
+                    findings.append(Finding(
+                        "axis_member_entity", record["id"], where,
+                        f"{e['text']!r} only names the axis {record['text'][start:end]!r}, which is not annotated "
+                        f"(GUIDELINES); if a later mention was meant, give its occurrence"))
+    return findings
+
+
 def check_axis_corpus(corpus_dir: Union[str, Path] = AXIS_DIR, *, similarity: float = 0.55) -> list[Finding]:
     """Every finding of the authored corpus under ``corpus_dir/src`` (see the module doc)."""
     records = read_source_records(corpus_dir)
-    return near_duplicates(records, threshold=similarity) + relation_findings(records)
+    return (near_duplicates(records, threshold=similarity) + relation_findings(records)
+            + axis_member_findings(records, organ_test(load_lexicon())))

@@ -79,6 +79,7 @@ class AxisEntityRecognizer:
         self.name = name
         self.lexicon_path = lexicon_path
         self.lexicon: Lexicon = load_lexicon(lexicon_path)
+        self._is_organ = organ_test(self.lexicon)
         self.propagate_abbreviations = propagate_abbreviations
         self.ner_model = ner_model
         self._ner: Optional[Language] = None
@@ -125,10 +126,6 @@ class AxisEntityRecognizer:
         except ValueError:  # token alignment clash: the plain data above stays authoritative
             pass
         return doc
-
-    def _is_organ(self, word: str) -> bool:
-        concept = self.lexicon.lookup(word)
-        return word.lower() in ORGAN_WORDS or (concept is not None and concept.label == "ANATOMY")
 
     def _apply_abbreviations(self, doc: Doc, found: list[dict]) -> list[dict]:
         """Give every use of a defined short form the concept of its long form.
@@ -196,20 +193,36 @@ def _abbreviation_pairs(doc: Doc) -> list[tuple[Span, Span]]:
     return pairs
 
 
+def organ_test(lexicon: Lexicon) -> Callable[[str], bool]:
+    """Whether a word names an organ: one of :data:`ORGAN_WORDS` or an ANATOMY word of ``lexicon``."""
+
+    def is_organ(word: str) -> bool:
+        concept = lexicon.lookup(word)
+        return word.lower() in ORGAN_WORDS or (concept is not None and concept.label == "ANATOMY")
+
+    return is_organ
+
+
+def organ_axis_spans(text: str, is_organ: Callable[[str], bool]) -> list[tuple[int, int, int]]:
+    """(start, end of the members, end of the name) of each axis between organs in ``text``:
+    "bone–brain axis", "gut–bone–brain crosstalk" (a member is an organ), not "Wnt–catenin axis"."""
+    return [
+        (m.start(1), m.end(1), m.end())
+        for m in AXIS_COMPOUND.finditer(text)
+        if any(is_organ(word) for word in re.split(r"\s?[-‐‑–—/]\s?", m.group(1)))
+    ]
+
+
 def drop_axis_compound_organs(text: str, found: list[dict], is_organ: Callable[[str], bool]) -> list[dict]:
     """Drop the entities that only name the members of an axis between organs.
 
     In "the bone–brain axis" or "gut–bone–brain crosstalk" the organs name a field of study, not
     an organ the sentence speaks of (corpora/axis/GUIDELINES.md), so neither they nor a
-    statistical span over the compound are entities. An axis counts as one between organs when
-    a member is an organ (``is_organ``). Kept: entities given by the caller, lexicon entities of
-    other types ("leptin" in "leptin–brain axis") and lexicon names of the whole axis
+    statistical span over the compound are entities. Kept: entities given by the caller, lexicon
+    entities of other types ("leptin" in "leptin–brain axis") and lexicon names of the whole axis
     ("hypothalamic–pituitary–adrenal axis").
     """
-    spans = []
-    for m in AXIS_COMPOUND.finditer(text):
-        if any(is_organ(word) for word in re.split(r"\s?[-‐‑–—/]\s?", m.group(1))):
-            spans.append((m.start(1), m.end(1), m.end()))
+    spans = organ_axis_spans(text, is_organ)
     if not spans:
         return found
 

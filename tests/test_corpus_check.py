@@ -62,6 +62,24 @@ def test_check_finds_near_duplicates_across_files_and_doubtful_relations(tmp_pat
     assert not [f for f in check_axis_corpus(corpus, similarity=0.9) if f.kind == "near_duplicate"]
 
 
+def test_check_finds_organs_annotated_inside_an_axis_name(tmp_path: Path) -> None:
+    text = "Along the bone–brain axis, osteocalcin released from bone acts on the brain."
+    first = _record("c-0001", text, [("osteocalcin", GENE), ("brain", "ANATOMY")],
+                    [{"factor": "osteocalcin", "effect": "brain", "direction": "associated", "trigger": "acts on"}])
+    meant = json.loads(json.dumps(first))
+    meant["entities"][1]["occurrence"] = 2
+    meant["relations"][0]["effect"] = "brain#2"
+    meant["id"] = "c-0002"
+    meant["text"] = text.replace("Along", "Across")
+    hpa = _record("c-0003", "Chronic stress drives the hypothalamic–pituitary–adrenal axis and the Wnt–catenin axis.",
+                  [("Chronic stress", "EXPOSURE"), ("hypothalamic–pituitary–adrenal axis", "ANATOMY"), ("Wnt", GENE)],
+                  [{"factor": "Chronic stress", "effect": "hypothalamic–pituitary–adrenal axis",
+                    "direction": "increases", "trigger": "drives"}])
+    findings = check_axis_corpus(_corpus(tmp_path, {"part_c.jsonl": [first, meant, hpa]}), similarity=0.99)
+    assert [(f.kind, f.id) for f in findings] == [("axis_member_entity", "c-0001")]
+    assert "'bone–brain axis'" in findings[0].message and "occurrence" in findings[0].message
+
+
 def test_cli_exit_code_json_and_clear_error(tmp_path: Path) -> None:
     runner = CliRunner()
     dirty = _corpus(tmp_path / "dirty", {"part_a.jsonl": [ORIGINAL], "part_b.jsonl": [PARAPHRASE, SIGNED]})
