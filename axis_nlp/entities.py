@@ -32,6 +32,10 @@ AXIS_COMPOUND = re.compile(
 
 #: members that make an axis an axis between organs, besides the lexicon's ANATOMY words
 ORGAN_WORDS = frozenset({"bone", "bones", "fat", "adipose", "osteoimmune", "immune", "microbiota", "microbiome"})
+#: members that make an axis a named hormonal axis ("hypothalamic–pituitary–gonadal axis"), an
+#: entity in its own right even though the pituitary is an organ
+ENDOCRINE_WORDS = frozenset({"hypothalamic", "hypothalamus", "pituitary", "adrenal", "gonadal", "thyroid",
+                             "parathyroid", "somatotropic"})
 
 #: labels of external NER models mapped to ours (unknown labels are dropped)
 EXTERNAL_LABELS = {
@@ -205,12 +209,14 @@ def organ_test(lexicon: Lexicon) -> Callable[[str], bool]:
 
 def organ_axis_spans(text: str, is_organ: Callable[[str], bool]) -> list[tuple[int, int, int]]:
     """(start, end of the members, end of the name) of each axis between organs in ``text``:
-    "bone–brain axis", "gut–bone–brain crosstalk" (a member is an organ), not "Wnt–catenin axis"."""
-    return [
-        (m.start(1), m.end(1), m.end())
-        for m in AXIS_COMPOUND.finditer(text)
-        if any(is_organ(word) for word in re.split(r"\s?[-‐‑–—/]\s?", m.group(1)))
-    ]
+    "bone–brain axis", "gut–bone–brain crosstalk" (a member is an organ), not "Wnt–catenin axis"
+    nor a named hormonal axis ("hypothalamic–pituitary–gonadal axis")."""
+    spans = []
+    for m in AXIS_COMPOUND.finditer(text):
+        members = [word.lower() for word in re.split(r"\s?[-‐‑–—/]\s?", m.group(1))]
+        if any(is_organ(word) for word in members) and not ENDOCRINE_WORDS.intersection(members):
+            spans.append((m.start(1), m.end(1), m.end()))
+    return spans
 
 
 def drop_axis_compound_organs(text: str, found: list[dict], is_organ: Callable[[str], bool]) -> list[dict]:

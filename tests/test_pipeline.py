@@ -191,6 +191,9 @@ def test_axis_compound_rule_keeps_other_types_named_axes_and_given_entities() ->
     assert [(text[e["start"]:e["end"]], e["source"]) for e in kept] == [("leptin", "lexicon"), ("bone", "given"), ("Wnt", "ner")]
     named = [ent("leptin-brain axis", "ANATOMY", "lexicon")]
     assert drop_axis_compound_organs(text, named, organs) == named
+    hormonal = "Ageing disrupts the hypothalamic-pituitary-gonadal axis"
+    hpg = [{"start": 19, "end": len(hormonal), "label": "ANATOMY", "source": "ner"}]
+    assert drop_axis_compound_organs(hormonal, hpg, {"pituitary"}.__contains__) == hpg
     assert drop_axis_compound_organs("the brain and the bone", found, organs) == found
 
 
