@@ -118,7 +118,7 @@ def axis_member_findings(records: list[tuple[str, dict[str, Any]]], is_organ: Ca
     findings: list[Finding] = []
     for where, record in records:
         spans = organ_axis_spans(record["text"], is_organ)
-        for e in record["entities"] if spans else ():
+        for e in record["entities"]:
             for start, members_end, end in spans:
                 if start <= e["start"] and e["end"] <= members_end:
                     findings.append(Finding(

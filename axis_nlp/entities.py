@@ -24,8 +24,9 @@ _EDGE_WORDS = {"and", "or", "of", "the", "a", "an", "in", "on", "with", "by", "t
 
 #: the name of an axis or a crosstalk ("bone–brain axis", "gut–bone–brain axis", "brain–bone
 #: crosstalk", "leptin–melanocortin axis"): group 1 holds the dash-joined members
+_AXIS_JOINER = r"\s?[-‐‑–—/]\s?"
 AXIS_COMPOUND = re.compile(
-    r"\b((?:[^\W\d_]+\s?[-‐‑–—/]\s?)+[^\W\d_]+)\s+"
+    rf"\b((?:[^\W\d_]+{_AXIS_JOINER})+[^\W\d_]+)\s+"
     r"(?:axis|axes|crosstalk|cross-talk|interplay|communication|connection|connections)\b",
     re.IGNORECASE,
 )
@@ -213,7 +214,7 @@ def organ_axis_spans(text: str, is_organ: Callable[[str], bool]) -> list[tuple[i
     nor a named hormonal axis ("hypothalamic–pituitary–gonadal axis")."""
     spans = []
     for m in AXIS_COMPOUND.finditer(text):
-        members = [word.lower() for word in re.split(r"\s?[-‐‑–—/]\s?", m.group(1))]
+        members = [word.lower() for word in re.split(_AXIS_JOINER, m.group(1))]
         if any(is_organ(word) for word in members) and not ENDOCRINE_WORDS.intersection(members):
             spans.append((m.start(1), m.end(1), m.end()))
     return spans
